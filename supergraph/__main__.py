@@ -1,0 +1,3 @@
+from supergraph.cli import main
+
+raise SystemExit(main())
