@@ -1,0 +1,1 @@
+"""The supergraph as an in-memory model the planner can query cheaply."""
