@@ -1,0 +1,38 @@
+"""GraphQL scalars shared by every subgraph (composition needs them identical)."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from typing import NewType
+
+import strawberry
+
+from subgraphs.kit.errors import BadInput
+
+MONEY_QUANTUM = Decimal("0.01")
+
+
+def parse_money(value: object) -> Decimal:
+    """A money amount from its decimal string (or an integer); never from a float."""
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        raise BadInput('money is a decimal string such as "12.50"', code="INVALID_MONEY")
+    try:
+        amount = Decimal(value)
+    except InvalidOperation as error:
+        raise BadInput(f"{value!r} is not a decimal amount", code="INVALID_MONEY") from error
+    if not amount.is_finite() or amount != amount.quantize(MONEY_QUANTUM):
+        raise BadInput("money has at most two decimal places", code="INVALID_MONEY")
+    return amount.quantize(MONEY_QUANTUM)
+
+
+def serialize_money(value: Decimal) -> str:
+    return str(Decimal(value).quantize(MONEY_QUANTUM))
+
+
+Money = strawberry.scalar(
+    NewType("Money", Decimal),
+    name="Money",
+    description='An exact amount of money as a decimal string with two places, e.g. "19.99".',
+    serialize=serialize_money,
+    parse_value=parse_money,
+)
