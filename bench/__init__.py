@@ -1,0 +1,1 @@
+"""Benchmarks and their recorded results (not part of the test suite)."""
