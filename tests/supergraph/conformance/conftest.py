@@ -1,0 +1,28 @@
+"""Session fixtures of the conformance suite: the Node side starts once."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import httpx
+import pytest
+from conformance_cases import Case, load_cases
+from conformance_harness import ConformanceServer, Fixtures, conformance_server
+
+
+@pytest.fixture(scope="session")
+async def node_side() -> AsyncIterator[ConformanceServer]:
+    cases: list[Case] = load_cases()
+    async with conformance_server(cases) as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+async def http_client() -> AsyncIterator[httpx.AsyncClient]:
+    async with httpx.AsyncClient(timeout=30) as client:
+        yield client
+
+
+@pytest.fixture(scope="session")
+def fixtures(node_side: ConformanceServer, http_client: httpx.AsyncClient) -> Fixtures:
+    return Fixtures(http_client, node_side.subgraphs_url)
