@@ -1,0 +1,105 @@
+"""Compose subgraph SDLs into a supergraph SDL (Apollo Federation 2 rules)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from supergraph.composition.errors import CompositionFailed, ErrorCollector
+from supergraph.composition.facts import compute_facts
+from supergraph.composition.merge import Merger
+from supergraph.composition.model import CustomDirective, Subgraph
+from supergraph.composition.printer import print_supergraph
+from supergraph.composition.subgraph import parse_subgraph
+from supergraph.composition.supergraph_model import MergedDirective, Supergraph
+from supergraph.composition.upgrade import upgrade_fed1
+from supergraph.composition.validate_subgraph import validate_subgraph
+from supergraph.composition.validate_supergraph import validate_supergraph
+
+
+@dataclass(frozen=True)
+class SubgraphSource:
+    """A subgraph to compose: its name, where the router reaches it, and its SDL."""
+
+    name: str
+    url: str
+    sdl: str
+
+
+def compose(sources: Sequence[SubgraphSource]) -> str:
+    """Return the supergraph SDL, or raise CompositionFailed with every error found."""
+    errors = ErrorCollector()
+    if not sources:
+        errors.add("NO_SUBGRAPHS", "No subgraphs to compose.", hint="List subgraphs.")
+        raise CompositionFailed(errors.errors)
+    ordered = sorted(sources, key=lambda s: s.name)
+    parsed = [parse_subgraph(s.name, s.url, s.sdl, errors) for s in ordered]
+    if errors.errors:
+        raise CompositionFailed(errors.errors)
+    subgraphs = [s for s in parsed if s is not None]
+    originals = [_snapshot(s) for s in subgraphs]
+    for subgraph in subgraphs:
+        upgrade_fed1(subgraph, originals, errors)
+    facts = [compute_facts(s) for s in subgraphs]
+    for subgraph, subgraph_facts in zip(subgraphs, facts, strict=True):
+        validate_subgraph(subgraph, subgraph_facts, errors)
+    if errors.errors:
+        raise CompositionFailed(errors.errors)
+    supergraph = Merger(subgraphs, facts, errors).merge()
+    if not errors.errors:
+        validate_supergraph(supergraph, subgraphs, errors)
+    if errors.errors:
+        raise CompositionFailed(errors.errors)
+    _add_spec_usage(supergraph, subgraphs)
+    return print_supergraph(supergraph)
+
+
+def _snapshot(subgraph: Subgraph) -> Subgraph:
+    """A deep copy, so that upgrading one subgraph never sees another's upgrade."""
+    import copy
+
+    return copy.deepcopy(subgraph)
+
+
+def _add_spec_usage(supergraph: Supergraph, subgraphs: list[Subgraph]) -> None:
+    printed = [
+        d
+        for t in supergraph.types.values()
+        for d in [
+            *t.directives,
+            *(x for f in t.fields.values() for x in f.directives),
+            *(x for f in t.fields.values() for a in f.args.values() for x in a.directives),
+            *(x for f in t.input_fields.values() for x in f.directives),
+            *(x for v in t.values.values() for x in v.directives),
+        ]
+    ]
+    supergraph.uses_tag = any(d.startswith("@tag(") for d in printed)
+    supergraph.uses_inaccessible = "@inaccessible" in printed
+    seen: set[str] = set()
+    for subgraph in subgraphs:
+        for name, url in sorted(subgraph.composed_directives.items()):
+            if name in seen or url is None:
+                continue
+            seen.add(name)
+            supergraph.composed_directives.append(
+                MergedDirective(
+                    name=name,
+                    definition=_print_directive(subgraph.directive_defs[name]),
+                    link_url=url,
+                    link_import=f'["@{name}"]',
+                )
+            )
+
+
+def _print_directive(directive: CustomDirective) -> str:
+    args = ""
+    if directive.args:
+        parts = []
+        for arg in directive.args.values():
+            part = f"{arg.name}: {arg.type}"
+            if arg.default is not None:
+                part += f" = {arg.default}"
+            parts.append(part)
+        args = "(" + ", ".join(parts) + ")"
+    repeatable = " repeatable" if directive.repeatable else ""
+    return f"directive @{directive.name}{args}{repeatable} on {' | '.join(directive.locations)}"
