@@ -1,0 +1,1 @@
+"""Query planning: an operation and the supergraph become a plan of subgraph fetches."""
