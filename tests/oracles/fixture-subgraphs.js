@@ -194,7 +194,8 @@ class FixtureSubgraph {
     }
     return text.replace(/\$\{([^}]+)\}/g, (_m, path) => {
       const v = readPath(root, path);
-      return typeof v === 'object' && v !== null ? canonicalJson(v) : String(v);
+      if (v === undefined || v === null) return '';
+      return typeof v === 'object' ? canonicalJson(v) : String(v);
     });
   }
 

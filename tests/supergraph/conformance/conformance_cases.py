@@ -74,6 +74,9 @@ class Operation:
     # Where Apollo's answer is wrong by the spec: the spec's answer, and why.
     spec_answer: dict[str, Any] | None = None
     why: str | None = None
+    # With spec_answer: the most subgraph fetches the spec's answer needs (Apollo's
+    # count says nothing when its plan is wrong).
+    spec_fetches: int | None = None
 
     @property
     def id(self) -> str:
@@ -118,6 +121,7 @@ def _load_operation(case: str, name: str, spec: dict[str, Any]) -> Operation:
         expect_nulls=bool(spec.get("nulls", False)),
         spec_answer=spec.get("spec_answer"),
         why=spec.get("why"),
+        spec_fetches=spec.get("spec_fetches"),
     )
 
 
