@@ -13,8 +13,11 @@ from collections.abc import Callable, Mapping
 from typing import cast
 
 import httptools
+import orjson
 
 Handler = Callable[[bytes], tuple[int, bytes]]
+
+STATS_PATH = "/_stats"
 
 _REASONS = {200: b"OK", 400: b"Bad Request", 404: b"Not Found", 405: b"Method Not Allowed"}
 
@@ -30,8 +33,9 @@ def _response(status: int, body: bytes, *, keep_alive: bool) -> bytes:
 
 
 class _Connection(asyncio.Protocol):
-    def __init__(self, routes: Mapping[bytes, Handler]) -> None:
+    def __init__(self, routes: Mapping[bytes, Handler], counts: dict[str, int]) -> None:
         self._routes = routes
+        self._counts = counts
         self._parser = httptools.HttpRequestParser(self)
         self._transport: asyncio.Transport | None = None
         self._url = b""
@@ -65,11 +69,15 @@ class _Connection(asyncio.Protocol):
         keep_alive = self._parser.should_keep_alive()
         path = self._url.split(b"?", 1)[0].rstrip(b"/")
         handler = self._routes.get(path)
-        if handler is None:
+        method = self._parser.get_method()
+        if path == STATS_PATH.encode() and method == b"GET":
+            status, body = 200, orjson.dumps(self._counts)
+        elif handler is None:
             status, body = 404, b'{"errors":[{"message":"no such subgraph"}]}'
-        elif self._parser.get_method() != b"POST":
+        elif method != b"POST":
             status, body = 405, b'{"errors":[{"message":"POST only"}]}'
         else:
+            self._counts[path.decode()] += 1
             status, body = handler(b"".join(self._body))
         self._send(_response(status, body, keep_alive=keep_alive))
         if not keep_alive:
@@ -85,7 +93,12 @@ class _Connection(asyncio.Protocol):
 
 
 async def serve(routes: Mapping[str, Handler], host: str, port: int) -> asyncio.Server:
-    """Start serving `routes` (path -> handler) on host:port."""
+    """Start serving `routes` (path -> handler) on host:port.
+
+    `GET /_stats` answers the number of POSTs served per path since start, so
+    a harness can tell how many subgraph requests a gateway made.
+    """
     encoded = {path.rstrip("/").encode(): handler for path, handler in routes.items()}
+    counts = {path.decode(): 0 for path in encoded}
     loop = asyncio.get_running_loop()
-    return await loop.create_server(lambda: _Connection(encoded), host, port, backlog=1024)
+    return await loop.create_server(lambda: _Connection(encoded, counts), host, port, backlog=1024)

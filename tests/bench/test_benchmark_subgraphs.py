@@ -240,3 +240,16 @@ def test_reviews_nested_products_and_authors_resolve_in_the_same_subgraph(
             if review["upc"] == upc
         ],
     }
+
+
+def test_stats_count_the_requests_each_subgraph_served(
+    client: httpx.Client, subgraphs_url: str
+) -> None:
+    before = client.get(f"{subgraphs_url}/_stats").json()
+    for _ in range(3):
+        _post(client, f"{subgraphs_url}/products", "{ topProducts { upc } }")
+    _post(client, f"{subgraphs_url}/inventory", "{ _service { sdl } }")
+    after = client.get(f"{subgraphs_url}/_stats").json()
+    assert after["/products"] - before["/products"] == 3
+    assert after["/inventory"] - before["/inventory"] == 1
+    assert after["/reviews"] == before["/reviews"]
