@@ -19,6 +19,8 @@ _STANDARD_ATTRIBUTES = set(vars(logging.LogRecord("", 0, "", 0, "", None, None))
     "message",
     "asctime",
     "taskName",
+    # uvicorn repeats its message with terminal colour codes for its own formatter.
+    "color_message",
 }
 
 

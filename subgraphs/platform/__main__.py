@@ -1,0 +1,3 @@
+from subgraphs.platform.cli import main
+
+raise SystemExit(main())
