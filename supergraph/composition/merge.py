@@ -490,12 +490,23 @@ class Merger:
                 or join.requires
                 or join.provides
                 or join.type
-                or join.override
                 or join.used_overridden
                 or join.override_label
             ):
                 needed = True
             joins.append(join)
+        if any(join.type for join in joins):
+            # Apollo spells out every subgraph's type once they are not all equal.
+            for join, (_, field_def) in zip(
+                joins,
+                [
+                    (s, f)
+                    for s, f in sources
+                    if f is not None and any(j.graph == s.graph for j in joins)
+                ],
+                strict=False,
+            ):
+                join.type = field_def.type
         return joins if needed else None
 
     def override_applies(self, override: AppliedDirective, type_name: str, name: str) -> bool:

@@ -152,6 +152,11 @@ def parse_subgraph(name: str, url: str, sdl: str, errors: ErrorCollector) -> Sub
     reader.declared = set(custom)
     types = _types(document, resolution, reader)
     _rename_roots(types, roots)
+    # Every subgraph serves a query root (at least `_service`), so Apollo records
+    # each one on Query even when its SDL declares no query field.
+    query = types.setdefault("Query", TypeDef(name="Query", kind="object", has_definition=True))
+    query.fields.pop("_service", None)
+    query.fields.pop("_entities", None)
     subgraph = Subgraph(
         name=name, url=url, types=types, fed2=resolution.fed2, directive_defs=custom
     )
@@ -273,12 +278,6 @@ def _types(
             reader.directives(definition.directives, name, in_extension=in_extension)
         )
         _read_members(type_def, definition, reader, in_extension)
-    query = types.get("Query")
-    if query is not None:
-        query.fields.pop("_service", None)
-        query.fields.pop("_entities", None)
-        if not query.fields:
-            del types["Query"]
     return types
 
 

@@ -144,11 +144,14 @@ def _remove_unused_externals(subgraph: Subgraph, errors: ErrorCollector) -> None
     for type_def in list(subgraph.types.values()):
         if type_def.kind not in ("object", "interface"):
             continue
-        for name in list(type_def.fields):
-            coordinate = (type_def.name, name)
-            if coordinate in facts.external and coordinate not in facts.used:
-                del type_def.fields[name]
-        if type_def.fields:
+        unused = [
+            name
+            for name in type_def.fields
+            if (type_def.name, name) in facts.external and (type_def.name, name) not in facts.used
+        ]
+        for name in unused:
+            del type_def.fields[name]
+        if type_def.fields or not unused:
             continue
         referenced = any(
             typeref.named(f.type) == type_def.name or type_def.name in t.members
