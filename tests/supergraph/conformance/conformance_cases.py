@@ -77,6 +77,9 @@ class Operation:
     # With spec_answer: the most subgraph fetches the spec's answer needs (Apollo's
     # count says nothing when its plan is wrong).
     spec_fetches: int | None = None
+    # Compare lists as multisets (for lists whose order the spec leaves open,
+    # such as the types of an introspected schema).
+    unordered_lists: bool = False
 
     @property
     def id(self) -> str:
@@ -122,6 +125,7 @@ def _load_operation(case: str, name: str, spec: dict[str, Any]) -> Operation:
         spec_answer=spec.get("spec_answer"),
         why=spec.get("why"),
         spec_fetches=spec.get("spec_fetches"),
+        unordered_lists=bool(spec.get("unordered_lists", False)),
     )
 
 

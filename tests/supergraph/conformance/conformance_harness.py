@@ -49,12 +49,18 @@ class Answer:
         return sorted(json.dumps(error.get("path")) for error in errors)
 
 
-def ordered(value: Any) -> Any:
-    """JSON value with object key order made significant (the spec fixes it)."""
+def ordered(value: Any, *, unordered_lists: bool = False) -> Any:
+    """JSON value with object key order made significant (the spec fixes it).
+
+    With `unordered_lists`, list order is not (lists are sorted by their JSON text).
+    """
     if isinstance(value, dict):
-        return [(key, ordered(item)) for key, item in value.items()]
+        return [
+            (key, ordered(item, unordered_lists=unordered_lists)) for key, item in value.items()
+        ]
     if isinstance(value, list):
-        return [ordered(item) for item in value]
+        items = [ordered(item, unordered_lists=unordered_lists) for item in value]
+        return sorted(items, key=json.dumps) if unordered_lists else items
     return value
 
 
@@ -172,7 +178,9 @@ async def ask(
     return Answer(response.status_code, body, await fixtures.fetches(tag, op.case))
 
 
-def differences(expected: Answer | dict[str, Any], actual: Answer) -> list[str]:
+def differences(
+    expected: Answer | dict[str, Any], actual: Answer, *, unordered_lists: bool = False
+) -> list[str]:
     """What makes `actual` a different answer from `expected` (empty when equal)."""
     if isinstance(expected, dict):
         expected = Answer(200, expected, 0)
@@ -181,7 +189,9 @@ def differences(expected: Answer | dict[str, Any], actual: Answer) -> list[str]:
         problems.append(
             f"'data' present: expected {expected.has_data_key}, got {actual.has_data_key}"
         )
-    if ordered(expected.data) != ordered(actual.data):
+    if ordered(expected.data, unordered_lists=unordered_lists) != ordered(
+        actual.data, unordered_lists=unordered_lists
+    ):
         problems.append(
             "data differs:\n  expected "
             + json.dumps(expected.data, sort_keys=False)
