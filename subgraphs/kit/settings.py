@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
-from typing import Any, Self
+from typing import Any, ClassVar, Self
 
 from pydantic import AliasChoices, Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -39,6 +39,10 @@ class ServiceSettings(BaseSettings):
     """What every service process needs: where it listens, stores and trusts."""
 
     model_config = service_config("SERVICE")
+
+    # The users service signs access tokens and trusts its own keys, so it needs
+    # no JWKS URL or public key file; every other service does.
+    signs_user_tokens: ClassVar[bool] = False
 
     service_name: str = "service"
     environment: Environment = Field(
@@ -98,7 +102,7 @@ class ServiceSettings(BaseSettings):
                 ("SHOPGRAPH_SERVICE_KEY_FILE", self.service_key_file),
                 (
                     "SHOPGRAPH_JWKS_URL or SHOPGRAPH_JWT_PUBLIC_KEY_FILE",
-                    self.jwks_url or self.jwt_public_key_file,
+                    self.signs_user_tokens or self.jwks_url or self.jwt_public_key_file,
                 ),
             )
             if not value

@@ -1,0 +1,1 @@
+"""The users subgraph: accounts, passwords, access and refresh tokens, the `User` entity."""

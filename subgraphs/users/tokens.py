@@ -1,0 +1,62 @@
+"""Access tokens (signed JWTs) and refresh tokens (random, stored only as a hash)."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import uuid
+from dataclasses import dataclass
+from datetime import timedelta
+
+from subgraphs.kit.auth import TokenSigner
+from subgraphs.kit.keys import PrivateKey, load_or_create_private_key
+from subgraphs.users.models import User
+from subgraphs.users.settings import UsersSettings
+
+# The access-token claim naming the login session (refresh-token family) it
+# belongs to, so "sign out my other sessions" knows which one is this.
+SESSION_CLAIM = "sid"
+
+
+def load_signing_key(settings: UsersSettings) -> PrivateKey:
+    """The users service's signing key; only development creates it when missing."""
+    return load_or_create_private_key(
+        settings.resolved_signing_key_file, create=not settings.is_production
+    )
+
+
+def new_refresh_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def refresh_token_hash(token: str) -> str:
+    # The token is 256 random bits, so a plain SHA-256 cannot be brute-forced
+    # and lets the lookup use an index.
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class AuthConfig:
+    """How the service issues credentials; built once per process from settings."""
+
+    signer: TokenSigner
+    access_ttl: timedelta
+    refresh_ttl: timedelta
+    bcrypt_rounds: int
+
+    @classmethod
+    def from_settings(cls, settings: UsersSettings, key: PrivateKey) -> AuthConfig:
+        return cls(
+            signer=TokenSigner(key, issuer=settings.jwt_issuer, audience=settings.jwt_audience),
+            access_ttl=timedelta(minutes=settings.access_token_minutes),
+            refresh_ttl=timedelta(days=settings.refresh_token_days),
+            bcrypt_rounds=settings.bcrypt_rounds,
+        )
+
+    def access_token(self, user: User, session_id: uuid.UUID) -> str:
+        return self.signer.sign(
+            str(user.id),
+            roles=[user.role],
+            ttl=self.access_ttl,
+            extra={SESSION_CLAIM: str(session_id)},
+        )

@@ -1,0 +1,220 @@
+"""Registration, login, profile and password changes through the users subgraph."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from subgraphs.kit.app import ServiceRuntime
+from subgraphs.users.models import UserRole
+from tests.subgraphs.users.accounts import (
+    ME,
+    PASSWORD,
+    create_user,
+    logged_in,
+    login,
+    register,
+)
+from tests.support.graphql import execute
+
+
+async def test_register_returns_tokens_and_a_customer_with_a_normalised_email(
+    client: httpx.AsyncClient,
+) -> None:
+    payload = (await register(client, "  Grace.Hopper@Example.COM ")).ok()["register"]
+
+    assert payload["tokenType"] == "Bearer"
+    assert payload["expiresIn"] == 15 * 60
+    assert payload["accessToken"].count(".") == 2
+    assert payload["refreshToken"]
+    user = payload["user"]
+    assert user["email"] == "grace.hopper@example.com"
+    assert user["role"] == "CUSTOMER"
+    assert user["isActive"] is True
+    assert (user["firstName"], user["lastName"]) == ("Grace", "Hopper")
+
+
+async def test_register_with_an_email_taken_in_another_case_is_a_conflict(
+    client: httpx.AsyncClient,
+) -> None:
+    (await register(client, "ada@example.com")).ok()
+
+    result = await register(client, "ADA@Example.com")
+
+    assert result.error_codes == ["EMAIL_TAKEN"]
+    assert result.data is None
+
+
+@pytest.mark.parametrize(
+    "email", ["not-an-email", "two@@example.com", "nobody@localhost", "", "a@b.test"]
+)
+async def test_register_refuses_an_invalid_email(client: httpx.AsyncClient, email: str) -> None:
+    result = await register(client, email)
+
+    assert result.error_codes == ["BAD_USER_INPUT"]
+    assert result.errors[0]["extensions"]["details"]["field"] == "email"
+
+
+@pytest.mark.parametrize("field", ["firstName", "lastName"])
+async def test_register_refuses_a_blank_name(client: httpx.AsyncClient, field: str) -> None:
+    names = {"first_name": "Grace", "last_name": "Hopper"}
+    names["first_name" if field == "firstName" else "last_name"] = "   "
+
+    result = await register(client, "blank@example.com", **names)
+
+    assert result.error_codes == ["BAD_USER_INPUT"]
+    assert result.errors[0]["extensions"]["details"]["field"] == field
+
+
+async def test_login_works_with_the_email_in_any_case(client: httpx.AsyncClient) -> None:
+    registered = await logged_in(client, "mixed@example.com")
+
+    payload = (await login(client, "MIXED@example.COM")).ok()["login"]
+
+    assert payload["user"]["id"] == registered["user"]["id"]
+    assert payload["refreshToken"] != registered["refreshToken"]
+
+
+async def test_login_says_the_same_for_an_unknown_email_and_a_wrong_password(
+    client: httpx.AsyncClient,
+) -> None:
+    await logged_in(client, "known@example.com")
+
+    wrong_password = await login(client, "known@example.com", "not the password")
+    unknown_email = await login(client, "unknown@example.com")
+    malformed_email = await login(client, "not an email")
+
+    for result in (wrong_password, unknown_email, malformed_email):
+        assert result.error_codes == ["INVALID_CREDENTIALS"]
+        assert result.data is None
+    assert wrong_password.errors[0]["message"] == unknown_email.errors[0]["message"]
+    assert wrong_password.errors[0]["message"] == malformed_email.errors[0]["message"]
+    assert wrong_password.errors[0]["extensions"] == unknown_email.errors[0]["extensions"]
+
+
+async def test_a_disabled_account_cannot_log_in(
+    client: httpx.AsyncClient, runtime: ServiceRuntime
+) -> None:
+    await create_user(runtime, email="gone@example.com", is_active=False)
+
+    result = await login(client, "gone@example.com")
+
+    assert result.error_codes == ["INVALID_CREDENTIALS"]
+
+
+async def test_me_returns_the_caller(client: httpx.AsyncClient) -> None:
+    payload = await logged_in(client, "me@example.com")
+
+    me = (await execute(client, ME, token=payload["accessToken"])).ok()["me"]
+
+    assert me == payload["user"]
+
+
+async def test_me_without_a_token_is_unauthenticated(client: httpx.AsyncClient) -> None:
+    result = await execute(client, ME)
+
+    assert result.error_codes == ["UNAUTHENTICATED"]
+
+
+UPDATE_PROFILE = """
+mutation Update($input: UpdateProfileInput!) {
+  updateProfile(input: $input) { id email firstName lastName updatedAt }
+}
+"""
+
+
+async def test_update_profile_changes_names_and_email(client: httpx.AsyncClient) -> None:
+    payload = await logged_in(client, "old@example.com")
+    token = payload["accessToken"]
+
+    updated = (
+        await execute(
+            client,
+            UPDATE_PROFILE,
+            {"input": {"firstName": " Amazing ", "lastName": "Grace", "email": "New@Example.com"}},
+            token=token,
+        )
+    ).ok()["updateProfile"]
+
+    assert updated["firstName"] == "Amazing"
+    assert updated["lastName"] == "Grace"
+    assert updated["email"] == "new@example.com"
+    assert updated["updatedAt"] >= payload["user"]["updatedAt"]
+    assert (await login(client, "new@example.com")).ok()
+    assert (await login(client, "old@example.com")).error_codes == ["INVALID_CREDENTIALS"]
+
+
+async def test_update_profile_to_an_email_someone_has_is_a_conflict(
+    client: httpx.AsyncClient,
+) -> None:
+    await logged_in(client, "taken@example.com")
+    token = (await logged_in(client, "mine@example.com"))["accessToken"]
+
+    result = await execute(
+        client, UPDATE_PROFILE, {"input": {"email": "TAKEN@example.com"}}, token=token
+    )
+
+    assert result.error_codes == ["EMAIL_TAKEN"]
+    me = (await execute(client, ME, token=token)).ok()["me"]
+    assert me["email"] == "mine@example.com"
+
+
+async def test_update_profile_needs_a_caller(client: httpx.AsyncClient) -> None:
+    result = await execute(client, UPDATE_PROFILE, {"input": {"firstName": "X"}})
+
+    assert result.error_codes == ["UNAUTHENTICATED"]
+
+
+CHANGE_PASSWORD = """
+mutation Change($current: String!, $new: String!) {
+  changePassword(currentPassword: $current, newPassword: $new)
+}
+"""
+
+
+async def test_change_password_replaces_the_password(client: httpx.AsyncClient) -> None:
+    token = (await logged_in(client, "pw@example.com"))["accessToken"]
+
+    changed = await execute(
+        client, CHANGE_PASSWORD, {"current": PASSWORD, "new": "a brand new secret"}, token=token
+    )
+
+    assert changed.ok() == {"changePassword": True}
+    assert (await login(client, "pw@example.com", "a brand new secret")).ok()
+    assert (await login(client, "pw@example.com")).error_codes == ["INVALID_CREDENTIALS"]
+
+
+async def test_change_password_with_a_wrong_current_password_is_refused(
+    client: httpx.AsyncClient,
+) -> None:
+    token = (await logged_in(client, "pw2@example.com"))["accessToken"]
+
+    result = await execute(
+        client, CHANGE_PASSWORD, {"current": "wrong password", "new": "whatever123"}, token=token
+    )
+
+    assert result.error_codes == ["INVALID_CREDENTIALS"]
+    assert (await login(client, "pw2@example.com")).ok()
+
+
+async def test_change_password_applies_the_password_rules_to_the_new_one(
+    client: httpx.AsyncClient,
+) -> None:
+    token = (await logged_in(client, "pw3@example.com"))["accessToken"]
+
+    result = await execute(
+        client, CHANGE_PASSWORD, {"current": PASSWORD, "new": "short"}, token=token
+    )
+
+    assert result.error_codes == ["BAD_USER_INPUT"]
+    assert result.errors[0]["extensions"]["details"]["field"] == "newPassword"
+
+
+async def test_an_admin_created_in_the_database_logs_in_with_the_admin_role(
+    client: httpx.AsyncClient, runtime: ServiceRuntime
+) -> None:
+    await create_user(runtime, email="boss@example.com", role=UserRole.ADMIN)
+
+    payload = (await login(client, "boss@example.com")).ok()["login"]
+
+    assert payload["user"]["role"] == "ADMIN"
