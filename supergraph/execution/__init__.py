@@ -1,0 +1,1 @@
+"""Running plans: subgraph requests, merging entity results, shaping the response."""

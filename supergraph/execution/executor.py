@@ -1,0 +1,156 @@
+"""Runs a compiled plan: waves of subgraph fetches, merged into one tree, then shaped."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Mapping
+from typing import Any
+
+import orjson
+
+from supergraph.execution.compiled import CompiledFetch, ExecutablePlan
+from supergraph.execution.entities import locate, objects_at
+from supergraph.execution.merging import deep_merge
+from supergraph.execution.transport import SubgraphClient, SubgraphHttpError
+
+
+class Executor:
+    """Holds one pooled client per subgraph and executes plans against them."""
+
+    def __init__(self, clients: Mapping[str, SubgraphClient]) -> None:
+        self._clients = dict(clients)
+
+    async def close(self) -> None:
+        for client in self._clients.values():
+            await client.close()
+
+    async def execute(
+        self,
+        plan: ExecutablePlan,
+        variables: Mapping[str, Any],
+        headers: Mapping[str, str] | None = None,
+        data: dict[str, Any] | None = None,
+    ) -> dict[str, Any]:
+        """The GraphQL response (`data`, and `errors` when there are any)."""
+        tree: dict[str, Any] = data if data is not None else {}
+        fetch_errors: list[dict[str, Any]] = []
+        for wave in plan.waves:
+            if len(wave) == 1:
+                await self._run(wave[0], tree, variables, headers, fetch_errors)
+            else:
+                await asyncio.gather(
+                    *(self._run(f, tree, variables, headers, fetch_errors) for f in wave)
+                )
+        shape_errors: list[dict[str, Any]] = []
+        shaped = plan.shaper(tree, shape_errors)
+        response: dict[str, Any] = {"data": shaped}
+        # A null caused by a failed fetch is already explained by that fetch's error.
+        errors = fetch_errors or shape_errors
+        if errors:
+            response["errors"] = errors
+        return response
+
+    async def _run(
+        self,
+        fetch: CompiledFetch,
+        tree: dict[str, Any],
+        variables: Mapping[str, Any],
+        headers: Mapping[str, str] | None,
+        errors: list[dict[str, Any]],
+    ) -> None:
+        sent_variables = {n: variables[n] for n in fetch.variables if n in variables}
+        targets: list[list[dict[str, Any]]] = []
+        if fetch.inputs:
+            representations: list[dict[str, Any]] = []
+            index: dict[bytes, int] = {}
+            for entity_input in fetch.inputs:
+                for obj in objects_at(tree, entity_input.path, entity_input.type_name):
+                    representation = entity_input.extract(obj)
+                    if representation is None:
+                        continue
+                    fingerprint = orjson.dumps(representation)
+                    position = index.get(fingerprint)
+                    if position is None:
+                        index[fingerprint] = len(representations)
+                        representations.append(representation)
+                        targets.append([obj])
+                    else:
+                        targets[position].append(obj)
+            if not representations:
+                return
+            sent_variables["representations"] = representations
+        body = orjson.dumps({"query": fetch.query, "variables": sent_variables})
+        client = self._clients[fetch.graph]
+        try:
+            response = orjson.loads(await client.post(body, headers))
+        except (SubgraphHttpError, orjson.JSONDecodeError) as error:
+            errors.append(
+                {
+                    "message": f"HTTP fetch failed from '{fetch.graph}': {error}",
+                    "extensions": {"code": "SUBREQUEST_HTTP_ERROR", "serviceName": fetch.graph},
+                }
+            )
+            return
+        if not isinstance(response, dict):
+            response = {}
+        result = response.get("data")
+        if fetch.inputs:
+            entities = result.get("_entities") if isinstance(result, dict) else None
+            if isinstance(entities, list):
+                for position, entity in enumerate(entities[: len(targets)]):
+                    if isinstance(entity, dict):
+                        for obj in targets[position]:
+                            deep_merge(obj, entity)
+        elif isinstance(result, dict):
+            deep_merge(tree, result)
+        subgraph_errors = response.get("errors")
+        if subgraph_errors:
+            errors.extend(
+                self._client_error(item, fetch, tree, targets) for item in subgraph_errors
+            )
+
+    def _client_error(
+        self,
+        raw_error: Any,
+        fetch: CompiledFetch,
+        tree: dict[str, Any],
+        targets: list[list[dict[str, Any]]],
+    ) -> dict[str, Any]:
+        error: dict[str, Any] = (
+            raw_error if isinstance(raw_error, dict) else {"message": str(raw_error)}
+        )
+        result: dict[str, Any] = {
+            "message": error.get("message")
+            or f'Error while fetching subquery from service "{fetch.graph}"'
+        }
+        path = error.get("path")
+        if isinstance(path, list) and path:
+            client_path = self._client_path(path, fetch, tree, targets)
+            if client_path is not None:
+                result["path"] = client_path
+        extensions = error.get("extensions")
+        merged = dict(extensions) if isinstance(extensions, dict) else {}
+        merged.setdefault("code", "DOWNSTREAM_SERVICE_ERROR")
+        merged["serviceName"] = fetch.graph
+        result["extensions"] = merged
+        return result
+
+    def _client_path(
+        self,
+        path: list[Any],
+        fetch: CompiledFetch,
+        tree: dict[str, Any],
+        targets: list[list[dict[str, Any]]],
+    ) -> list[Any] | None:
+        if not fetch.inputs:
+            return path
+        if len(path) < 2 or path[0] != "_entities" or not isinstance(path[1], int):
+            return None
+        if path[1] >= len(targets):
+            return None
+        target = targets[path[1]][0]
+        for entity_input in fetch.inputs:
+            found = locate(tree, entity_input.path, target)
+            if found is not None:
+                return found + path[2:]
+        return None
