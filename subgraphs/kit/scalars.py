@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
-from typing import NewType
+from typing import Any, NewType
 
 import strawberry
 
@@ -29,10 +29,15 @@ def serialize_money(value: Decimal) -> str:
     return str(Decimal(value).quantize(MONEY_QUANTUM))
 
 
-Money = strawberry.scalar(
-    NewType("Money", Decimal),
+Money = NewType("Money", Decimal)
+
+# Strawberry maps `Money` to its scalar per schema (passing a class to
+# `strawberry.scalar` is deprecated): every subgraph builds its schema with
+# `scalar_overrides=SCALAR_OVERRIDES`; a schema that forgets fails to build.
+MONEY_SCALAR = strawberry.scalar(
     name="Money",
     description='An exact amount of money as a decimal string with two places, e.g. "19.99".',
     serialize=serialize_money,
     parse_value=parse_money,
 )
+SCALAR_OVERRIDES: dict[object, Any] = {Money: MONEY_SCALAR}

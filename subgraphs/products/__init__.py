@@ -1,0 +1,1 @@
+"""The products subgraph: catalog, search, categories and inventory reservations."""

@@ -1,0 +1,262 @@
+"""All SQL of the products service.
+
+Stock only ever moves through conditional UPDATEs (`... WHERE stock_quantity >= :q`),
+so concurrent callers can never drive it below zero or lose an update, whatever
+they read before; the database CHECK is the last line of defence.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    and_,
+    func,
+    literal_column,
+    or_,
+    select,
+    text,
+    true,
+    update,
+)
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from subgraphs.kit.orm import utcnow
+from subgraphs.products.models import Product, StockAdjustment, StockReservation
+from subgraphs.products.queries import Keyset, Ordering, ProductCriteria, SearchTerms, SortField
+
+_SORT_COLUMNS: dict[SortField, Any] = {
+    SortField.NAME: Product.name,
+    SortField.PRICE: Product.price,
+    SortField.CREATED_AT: Product.created_at,
+}
+
+# ts_rank weights for D, C, B, A labels: name (A) counts most, then category, description.
+_PG_RANK_WEIGHTS = "'{0.1, 0.3, 0.6, 1.0}'::float4[]"
+
+
+def _dialect(session: AsyncSession) -> str:
+    return session.get_bind().dialect.name
+
+
+# Reads -----------------------------------------------------------------------------------
+
+
+async def products_by_ids(session: AsyncSession, ids: Sequence[uuid.UUID]) -> list[Product]:
+    """Products with these ids, archived ones included (one SELECT whatever the count)."""
+    if not ids:
+        return []
+    result = await session.scalars(select(Product).where(Product.id.in_(list(ids))))
+    return list(result)
+
+
+async def get_product(session: AsyncSession, product_id: uuid.UUID) -> Product | None:
+    return await session.get(Product, product_id, populate_existing=True)
+
+
+def _restricted(statement: Select[Any], criteria: ProductCriteria) -> Select[Any]:
+    conditions: list[ColumnElement[bool]] = [Product.is_active == true()]
+    if criteria.category is not None:
+        conditions.append(Product.category == criteria.category)
+    if criteria.min_price is not None:
+        conditions.append(Product.price >= criteria.min_price)
+    if criteria.max_price is not None:
+        conditions.append(Product.price <= criteria.max_price)
+    if criteria.in_stock is True:
+        conditions.append(Product.stock_quantity > 0)
+    elif criteria.in_stock is False:
+        conditions.append(Product.stock_quantity == 0)
+    if criteria.ids is not None:
+        conditions.append(Product.id.in_(list(criteria.ids)))
+    return statement.where(*conditions)
+
+
+async def list_products(
+    session: AsyncSession,
+    criteria: ProductCriteria,
+    ordering: Ordering,
+    after: Keyset | None,
+    limit: int,
+) -> list[Product]:
+    """A page of active products in a total order (sort column, then id), keyset-paged."""
+    column = _SORT_COLUMNS[ordering.field]
+    statement = _restricted(select(Product), criteria)
+    if after is not None:
+        if ordering.descending:
+            position = or_(column < after.value, and_(column == after.value, Product.id < after.id))
+        else:
+            position = or_(column > after.value, and_(column == after.value, Product.id > after.id))
+        statement = statement.where(position)
+    if ordering.descending:
+        statement = statement.order_by(column.desc(), Product.id.desc())
+    else:
+        statement = statement.order_by(column.asc(), Product.id.asc())
+    result = await session.scalars(statement.limit(limit))
+    return list(result)
+
+
+async def count_products(session: AsyncSession, criteria: ProductCriteria) -> int:
+    statement = _restricted(select(func.count()).select_from(Product), criteria)
+    return int(await session.scalar(statement) or 0)
+
+
+def _search_statement(
+    session: AsyncSession, base: Select[Any], terms: SearchTerms
+) -> tuple[Select[Any], Any]:
+    """`base` restricted to products matching every word as a prefix, and its rank."""
+    if _dialect(session) == "postgresql":
+        # Words are letters and digits only, so `word:*` joined by `&` is a valid
+        # tsquery whatever the user typed; the config stems them like the index.
+        tsquery = func.to_tsquery(
+            literal_column("'english'::regconfig"), " & ".join(f"{w}:*" for w in terms.words)
+        )
+        vector: ColumnElement[Any] = literal_column("products.search_vector")
+        rank = func.ts_rank(literal_column(_PG_RANK_WEIGHTS), vector, tsquery)
+        return base.where(vector.op("@@")(tsquery)), rank.desc()
+    # SQLite: FTS5 with the same prefix semantics; bm25 is "lower is better".
+    match = " AND ".join(f'"{w}"*' for w in terms.words)
+    statement = base.join(
+        literal_column("products_fts"), text("products_fts.rowid = products.rowid")
+    ).where(text("products_fts MATCH :match").bindparams(match=match))
+    rank = func.bm25(literal_column("products_fts"), 10.0, 5.0, 1.0)
+    return statement, rank.asc()
+
+
+async def search_products(
+    session: AsyncSession,
+    terms: SearchTerms,
+    criteria: ProductCriteria,
+    offset: int,
+    limit: int,
+) -> list[Product]:
+    """Active products matching `terms`, best match first (ties by name, then id)."""
+    statement, by_rank = _search_statement(session, _restricted(select(Product), criteria), terms)
+    statement = statement.order_by(by_rank, Product.name, Product.id).offset(offset).limit(limit)
+    result = await session.scalars(statement)
+    return list(result)
+
+
+async def count_search(session: AsyncSession, terms: SearchTerms, criteria: ProductCriteria) -> int:
+    base = _restricted(select(func.count()).select_from(Product), criteria)
+    statement, _rank = _search_statement(session, base, terms)
+    return int(await session.scalar(statement) or 0)
+
+
+async def category_counts(session: AsyncSession) -> list[tuple[str, int]]:
+    """Every category that has active products, with how many, by name."""
+    statement = (
+        select(Product.category, func.count())
+        .where(Product.is_active == true())
+        .group_by(Product.category)
+        .order_by(Product.category)
+    )
+    rows = await session.execute(statement)
+    return [(category, int(count)) for category, count in rows]
+
+
+async def category_exists(session: AsyncSession, category: str) -> bool:
+    statement = select(Product.id).where(Product.category == category).limit(1)
+    return (await session.scalar(statement)) is not None
+
+
+# Catalog writes --------------------------------------------------------------------------
+
+
+async def add_product(session: AsyncSession, product: Product) -> Product:
+    session.add(product)
+    await session.flush()
+    return product
+
+
+async def adjust_stock(session: AsyncSession, product_id: uuid.UUID, delta: int) -> int | None:
+    """Move stock by `delta` unless that would take it below zero; the new stock or None."""
+    statement = (
+        update(Product)
+        .where(Product.id == product_id, Product.stock_quantity + delta >= 0)
+        .values(stock_quantity=Product.stock_quantity + delta, updated_at=utcnow())
+        .returning(Product.stock_quantity)
+        .execution_options(synchronize_session=False)
+    )
+    return await session.scalar(statement)
+
+
+async def add_adjustment(session: AsyncSession, adjustment: StockAdjustment) -> None:
+    session.add(adjustment)
+    await session.flush()
+
+
+# Inventory -------------------------------------------------------------------------------
+
+
+async def lock_order(session: AsyncSession, order_id: uuid.UUID) -> None:
+    """Serialise operations on one order's reservation until the transaction ends.
+
+    PostgreSQL: a transaction-scoped advisory lock, so two retries of the same
+    order cannot both find "no reservation yet". SQLite has one writer at a time.
+    """
+    if _dialect(session) == "postgresql":
+        await session.execute(
+            text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))"),
+            {"key": f"stock-reservation:{order_id}"},
+        )
+
+
+async def reservations_for_order(
+    session: AsyncSession, order_id: uuid.UUID
+) -> list[StockReservation]:
+    statement = (
+        select(StockReservation)
+        .where(StockReservation.order_id == order_id)
+        .order_by(StockReservation.product_id)
+        .execution_options(populate_existing=True)
+    )
+    return list(await session.scalars(statement))
+
+
+async def take_stock(session: AsyncSession, product_id: uuid.UUID, quantity: int) -> Decimal | None:
+    """Take `quantity` of an active product if that much is there; its price, or None."""
+    statement = (
+        update(Product)
+        .where(
+            Product.id == product_id,
+            Product.is_active == true(),
+            Product.stock_quantity >= quantity,
+        )
+        .values(stock_quantity=Product.stock_quantity - quantity, updated_at=utcnow())
+        .returning(Product.price)
+        .execution_options(synchronize_session=False)
+    )
+    return await session.scalar(statement)
+
+
+async def return_stock(session: AsyncSession, product_id: uuid.UUID, quantity: int) -> None:
+    statement = (
+        update(Product)
+        .where(Product.id == product_id)
+        .values(stock_quantity=Product.stock_quantity + quantity, updated_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    await session.execute(statement)
+
+
+async def add_reservations(session: AsyncSession, lines: Sequence[StockReservation]) -> None:
+    session.add_all(lines)
+    await session.flush()
+
+
+async def set_reservation_state(
+    session: AsyncSession, order_id: uuid.UUID, state: str
+) -> list[StockReservation]:
+    statement = (
+        update(StockReservation)
+        .where(StockReservation.order_id == order_id)
+        .values(state=state, updated_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    await session.execute(statement)
+    return await reservations_for_order(session, order_id)
