@@ -8,6 +8,7 @@ so live descendants are summed one by one as well.
 from __future__ import annotations
 
 import os
+import resource
 import threading
 from pathlib import Path
 
@@ -88,3 +89,17 @@ class PeakRssSampler:
             self.peak = max(self.peak, rss_bytes(self._root))
             if self._stop.wait(self._interval):
                 return
+
+
+def machine_busy_seconds() -> float:
+    """CPU time all processes on the machine have used since boot (all cores, idle excluded)."""
+    fields = [int(value) for value in (_PROC / "stat").read_text().split("\n", 1)[0].split()[1:]]
+    # user nice system idle iowait irq softirq steal (guest time is already in user).
+    busy = sum(fields[:8]) - fields[3] - fields[4]
+    return busy / _TICKS_PER_SECOND
+
+
+def children_cpu_seconds() -> float:
+    """CPU of this process's reaped children (such as a finished wrk run)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime

@@ -34,6 +34,8 @@ class GatewayResult:
     peak_rss_mb: float | None = None
     subgraph_cpu_ms_per_request: float | None = None
     subgraph_requests_per_request: float | None = None
+    wrk_cores_busy: float | None = None
+    other_cores_busy: float | None = None
 
 
 @dataclass
@@ -91,15 +93,15 @@ def markdown(report: RunReport) -> str:
         "",
         f"| gateway | workers | dedup | response | RPS ({settings['connections']} conn) "
         "| p50 ms | p99 ms | p50 ms (1 conn) | p99 ms (1 conn) | gateway CPU-ms/req "
-        "| peak RSS MB | subgraph CPU-ms/req | subgraph calls/req |",
-        "|---|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| peak RSS MB | subgraph CPU-ms/req | subgraph calls/req | other load (cores) |",
+        "|---|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for result in report.results:
         if result.status != "ok":
             response = "-" if result.response_matches is None else "MISMATCH"
             lines.append(
                 f"| {result.label} | {result.workers} | {result.dedup} | {response} "
-                f"| {result.status} | | | | | | | | |"
+                f"| {result.status} | | | | | | | | | |"
             )
             continue
         lines.append(
@@ -110,7 +112,8 @@ def markdown(report: RunReport) -> str:
             f"| {_figure(result.one_connection_p99_ms, 2)} "
             f"| {_figure(result.cpu_ms_per_request, 2)} | {_figure(result.peak_rss_mb, 0)} "
             f"| {_figure(result.subgraph_cpu_ms_per_request, 2)} "
-            f"| {_figure(result.subgraph_requests_per_request, 1)} |"
+            f"| {_figure(result.subgraph_requests_per_request, 1)} "
+            f"| {_figure(result.other_cores_busy, 2)} |"
         )
     lines.extend(_ratios(report.results))
     problems = [result for result in report.results if result.status != "ok" or result.non_2xx]
@@ -124,7 +127,9 @@ def markdown(report: RunReport) -> str:
             "",
             "CPU-ms/req is the process tree's user+system CPU over the measured window "
             "divided by the requests completed in it (from /proc); peak RSS is the "
-            "largest resident size of the tree sampled during warm-up and load.",
+            "largest resident size of the tree sampled during warm-up and load. Other load "
+            "is the CPU (in cores) that processes other than the gateway, the subgraphs and "
+            "wrk used during the window: where it is high, the gateway competed for CPU.",
             "",
         ]
     )

@@ -256,6 +256,8 @@ def _measure(
             subgraphs.wait_until_idle()
             gateway_cpu = procstat.cpu_seconds(gateway.pid)
             subgraph_cpu = procstat.cpu_seconds(subgraphs.pid)
+            machine_cpu = procstat.machine_busy_seconds()
+            wrk_cpu = procstat.children_cpu_seconds()
             started = time.monotonic()
             load = wrk.run_load(
                 wrk_path,
@@ -268,6 +270,8 @@ def _measure(
             elapsed = time.monotonic() - started
             gateway_cpu = procstat.cpu_seconds(gateway.pid) - gateway_cpu
             subgraph_cpu = procstat.cpu_seconds(subgraphs.pid) - subgraph_cpu
+            machine_cpu = procstat.machine_busy_seconds() - machine_cpu
+            wrk_cpu = procstat.children_cpu_seconds() - wrk_cpu
             subgraphs.wait_until_idle()
             # Subgraph calls per request are counted at one connection, where
             # at most one request is cut off by the end of the run.
@@ -303,6 +307,10 @@ def _measure(
         cpu_cores_busy=gateway_cpu / elapsed,
         peak_rss_mb=memory.peak / 2**20,
         subgraph_cpu_ms_per_request=subgraph_cpu * 1000 / requests,
+        wrk_cores_busy=wrk_cpu / elapsed,
+        # Whatever else ran on the machine meanwhile (other users, the harness):
+        # a high figure means the gateway competed for CPU and RPS suffered.
+        other_cores_busy=max(machine_cpu - gateway_cpu - subgraph_cpu - wrk_cpu, 0.0) / elapsed,
         subgraph_requests_per_request=subgraph_calls / max(single.requests, 1),
     )
 
