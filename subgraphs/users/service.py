@@ -120,6 +120,8 @@ class UserService:
         stored = await repository.refresh_token_by_hash(session, refresh_token_hash(refresh_token))
         if stored is None:
             raise InvalidRefreshToken("Unknown refresh token.", reason="unknown")
+        if stored.revoked_at is not None:
+            raise InvalidRefreshToken("Refresh token was revoked.", reason="revoked")
         if stored.expires_at <= now:
             raise InvalidRefreshToken("Refresh token expired.", reason="expired")
         if not await repository.spend_refresh_token(session, stored.id, now):

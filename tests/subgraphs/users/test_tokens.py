@@ -1,0 +1,135 @@
+"""Access tokens issued by the users service, its JWKS, and the tokens it refuses."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import httpx
+import jwt
+import pytest
+from pydantic import ValidationError
+
+from subgraphs.kit.app import ServiceRuntime
+from subgraphs.kit.keys import generate_private_key, key_id, load_private_key
+from subgraphs.users.app import create_app
+from subgraphs.users.settings import UsersSettings
+from tests.subgraphs.kit.forged_tokens import rejected_tokens, signed, user_claims
+from tests.subgraphs.users.accounts import ME, logged_in, login
+from tests.support.graphql import app_client, execute
+
+REJECTED_CASES = list(rejected_tokens(generate_private_key("ES256"), issuer="i", audience="a"))
+
+
+async def jwks(client: httpx.AsyncClient) -> dict[str, jwt.PyJWK]:
+    response = await client.get("/.well-known/jwks.json")
+    assert response.status_code == 200
+    return {key["kid"]: jwt.PyJWK(key) for key in response.json()["keys"]}
+
+
+async def test_access_tokens_carry_the_contract_claims_and_verify_with_the_jwks(
+    client: httpx.AsyncClient, runtime: ServiceRuntime
+) -> None:
+    payload = await logged_in(client, "claims@example.com")
+    token = payload["accessToken"]
+    header = jwt.get_unverified_header(token)
+    published = await jwks(client)
+
+    assert header["alg"] in {"ES256", "RS256"}
+    assert header["kid"] in published
+    claims = jwt.decode(
+        token,
+        published[header["kid"]],
+        algorithms=[header["alg"]],
+        audience=runtime.settings.jwt_audience,
+        issuer=runtime.settings.jwt_issuer,
+    )
+    assert claims["sub"] == payload["user"]["id"]
+    assert claims["roles"] == ["customer"]
+    assert claims["iat"] == claims["nbf"]
+    assert claims["exp"] - claims["iat"] == 15 * 60
+    assert len(claims["jti"]) >= 16
+    assert claims["iss"] == "shopgraph-users"
+    assert claims["aud"] == "shopgraph"
+
+
+async def test_every_token_gets_its_own_jti(client: httpx.AsyncClient) -> None:
+    tokens = [(await logged_in(client, "jti@example.com"))["accessToken"]]
+    for _ in range(3):
+        tokens.append((await login(client, "jti@example.com")).ok()["login"]["accessToken"])
+
+    ids = {jwt.decode(token, options={"verify_signature": False})["jti"] for token in tokens}
+
+    assert len(ids) == len(tokens)
+
+
+async def test_a_hand_made_token_signed_with_the_users_key_is_accepted(
+    client: httpx.AsyncClient, runtime: ServiceRuntime, data_dir: Path
+) -> None:
+    # The control for the refusals below: same key, same claims builder, accepted.
+    payload = await logged_in(client, "forged-ok@example.com")
+    key = load_private_key(data_dir / "keys" / "users-signing.pem")
+    claims = user_claims(
+        runtime.settings.jwt_issuer, runtime.settings.jwt_audience, sub=payload["user"]["id"]
+    )
+
+    me = (await execute(client, ME, token=signed(claims, key))).ok()["me"]
+
+    assert me["id"] == payload["user"]["id"]
+
+
+@pytest.mark.parametrize("case", REJECTED_CASES)
+async def test_the_service_refuses_a_forged_or_invalid_token(
+    client: httpx.AsyncClient, runtime: ServiceRuntime, data_dir: Path, case: str
+) -> None:
+    key = load_private_key(data_dir / "keys" / "users-signing.pem")
+    rejected = rejected_tokens(
+        key, issuer=runtime.settings.jwt_issuer, audience=runtime.settings.jwt_audience
+    )[case]
+
+    result = await execute(client, ME, token=rejected.token)
+
+    assert result.error_codes == ["UNAUTHENTICATED"]
+    assert result.errors[0]["extensions"]["details"]["reason"] == rejected.reason
+    assert result.data == {"me": None}
+
+
+async def test_development_creates_the_signing_key_on_first_start_and_keeps_it(
+    database_url: str, tmp_path: Path
+) -> None:
+    settings = UsersSettings(
+        environment="development", database_url=database_url, data_dir=tmp_path
+    )
+    key_file = tmp_path / "keys" / "users-signing.pem"
+    assert not key_file.exists()
+
+    async with app_client(create_app(settings)) as client:
+        first_kids = set(await jwks(client))
+    assert key_file.exists()
+    assert key_file.stat().st_mode & 0o077 == 0
+    async with app_client(create_app(settings)) as client:
+        second_kids = set(await jwks(client))
+
+    assert first_kids == second_kids == {key_id(load_private_key(key_file))}
+
+
+def test_production_refuses_to_start_without_a_configured_signing_key(tmp_path: Path) -> None:
+    with pytest.raises(ValidationError, match="SHOPGRAPH_USERS_SIGNING_KEY_FILE"):
+        UsersSettings(
+            environment="production",
+            database_url="postgresql://db/users_db",
+            service_key_file=tmp_path / "service.pem",
+        )
+
+
+async def test_production_does_not_create_a_missing_signing_key(tmp_path: Path) -> None:
+    settings = UsersSettings(
+        environment="production",
+        database_url=f"sqlite+aiosqlite:///{tmp_path / 'users.sqlite3'}",
+        service_key_file=tmp_path / "service.pem",
+        signing_key_file=tmp_path / "missing.pem",
+    )
+
+    with pytest.raises(FileNotFoundError, match=r"missing\.pem"):
+        async with app_client(create_app(settings)):
+            pass
+    assert not (tmp_path / "missing.pem").exists()
