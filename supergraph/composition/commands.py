@@ -35,7 +35,7 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
         "check", help="list breaking and safe changes against a checked-in supergraph"
     )
     check_parser.add_argument("--config", default="supergraph.yaml", type=Path)
-    check_parser.add_argument("--against", required=True, type=Path)
+    check_parser.add_argument("--against", default="schema/supergraph.graphql", type=Path)
     check_parser.set_defaults(handler=run_check)
 
 

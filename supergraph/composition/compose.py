@@ -10,6 +10,7 @@ from supergraph.composition.facts import compute_facts
 from supergraph.composition.merge import Merger
 from supergraph.composition.model import CustomDirective, Subgraph
 from supergraph.composition.printer import print_supergraph
+from supergraph.composition.satisfiability import validate_satisfiability
 from supergraph.composition.subgraph import parse_subgraph
 from supergraph.composition.supergraph_model import MergedDirective, Supergraph
 from supergraph.composition.upgrade import upgrade_fed1
@@ -48,6 +49,8 @@ def compose(sources: Sequence[SubgraphSource]) -> str:
     supergraph = Merger(subgraphs, facts, errors).merge()
     if not errors.errors:
         validate_supergraph(supergraph, subgraphs, errors)
+    if not errors.errors:
+        validate_satisfiability(supergraph, subgraphs, facts, errors)
     if errors.errors:
         raise CompositionFailed(errors.errors)
     _add_spec_usage(supergraph, subgraphs)
