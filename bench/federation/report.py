@@ -36,6 +36,7 @@ class GatewayResult:
     subgraph_requests_per_request: float | None = None
     wrk_cores_busy: float | None = None
     other_cores_busy: float | None = None
+    windows: list[dict[str, float]] = field(default_factory=list)
 
 
 @dataclass
@@ -87,9 +88,11 @@ def markdown(report: RunReport) -> str:
         ),
         "",
         f"Load: wrk, {settings['connections']} connections, {settings['threads']} threads, "
-        f"{settings['duration']} s after a {settings['warmup']} s warm-up; then 1 connection "
+        f"{settings.get('repeat', 1)} window(s) of {settings['duration']} s (medians shown) "
+        f"after a {settings['warmup']} s warm-up; then 1 connection "
         f"for {settings['latency_duration']} s. Subgraphs: one local Python process "
-        "(responses memoised by request body).",
+        "(responses memoised by request body). Niceness of the measured processes: "
+        f"{settings.get('nice', 0)}.",
         "",
         f"| gateway | workers | dedup | response | RPS ({settings['connections']} conn) "
         "| p50 ms | p99 ms | p50 ms (1 conn) | p99 ms (1 conn) | gateway CPU-ms/req "
