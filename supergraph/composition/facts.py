@@ -66,11 +66,10 @@ def compute_facts(subgraph: Subgraph) -> SubgraphFacts:
     for type_def in subgraph.types.values():
         if type_def.kind not in ("object", "interface"):
             continue
-        type_external = list(type_def.applied("external"))
+        # Apollo: @external on a type covers every field of it, in any block.
+        type_external = type_def.kind == "object" and type_def.has("external")
         for field_def in type_def.fields.values():
-            if field_def.has("external") or any(
-                d.in_extension == field_def.in_extension for d in type_external
-            ):
+            if field_def.has("external") or type_external:
                 facts.external.add((type_def.name, field_def.name))
         for key in type_def.applied("key"):
             text = str(key.args.get("fields", ""))

@@ -483,7 +483,7 @@ class Merger:
             if override and override[0].args.get("label") is not None:
                 join.override_label = str(override[0].args.get("label"))
             if source.index in overridden:
-                join.used_overridden = used and label is None
+                join.used_overridden = used
                 join.override_label = label
             if (
                 external
