@@ -176,10 +176,17 @@ def measure_gateway(
         gateway.stop()
     per_window = [window.figures() for window in windows]
     medians = {key: statistics.median(w[key] for w in per_window) for key in per_window[0]}
+    errors = sum(int(w["non_2xx"] + w["socket_errors"]) for w in per_window)
+    reason = None
+    if after is not None:
+        reason = f"wrong response after load: {after}"
+    elif errors:
+        # Figures of a gateway that fails requests are not comparable.
+        reason = f"{errors} requests failed under load (non-2xx or socket errors)"
     return result_for(
         spec,
-        "ok" if after is None else "failed",
-        reason=None if after is None else f"wrong response after load: {after}",
+        "ok" if reason is None else "failed",
+        reason=reason,
         response_matches=after is None,
         rps=medians["rps"],
         p50_ms=medians["p50_ms"],
