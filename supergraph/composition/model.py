@@ -89,6 +89,7 @@ class Subgraph:
     types: dict[str, TypeDef]
     fed2: bool
     directive_defs: dict[str, CustomDirective]
+    federation_minor: int = 0
     # Directives named by @composeDirective, with the @link that brought each in.
     composed_directives: dict[str, str | None] = field(default_factory=dict)
     link_urls: dict[str, tuple[str, list[Any] | None]] = field(default_factory=dict)

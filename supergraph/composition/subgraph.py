@@ -151,6 +151,20 @@ def parse_subgraph(name: str, url: str, sdl: str, errors: ErrorCollector) -> Sub
     custom = _custom_directives(document, resolution, reader)
     reader.declared = set(custom)
     types = _types(document, resolution, reader)
+    for root_name, default in roots.items():
+        if root_name != default and default in types:
+            operation = next(k for k, v in ROOT_NAMES.items() if v == default)
+            errors.add(
+                f"ROOT_{operation.upper()}_USED",
+                f'[{name}] The schema has a type named "{default}" but it is not set as the '
+                f'{operation} root type ("{root_name}" is instead): this is not supported by '
+                "federation. If a root type does not use its default name, there should be no "
+                "other type with that default name.",
+                subgraphs=[name],
+                coordinate=default,
+                hint=f'Rename the type "{default}", or make it the {operation} root.',
+            )
+            return None
     _rename_roots(types, roots)
     # Every subgraph serves a query root (at least `_service`), so Apollo records
     # each one on Query even when its SDL declares no query field.
@@ -158,7 +172,12 @@ def parse_subgraph(name: str, url: str, sdl: str, errors: ErrorCollector) -> Sub
     query.fields.pop("_service", None)
     query.fields.pop("_entities", None)
     subgraph = Subgraph(
-        name=name, url=url, types=types, fed2=resolution.fed2, directive_defs=custom
+        name=name,
+        url=url,
+        types=types,
+        fed2=resolution.fed2,
+        directive_defs=custom,
+        federation_minor=resolution.minor,
     )
     for other in resolution.others:
         subgraph.link_urls[other.url] = (other.namespace, other.raw_import)

@@ -181,6 +181,17 @@ def _check_keys(
     subgraph: Subgraph, facts: SubgraphFacts, type_def: TypeDef, errors: ErrorCollector
 ) -> None:
     keys = type_def.applied("key")
+    if keys and type_def.kind == "interface" and subgraph.fed2 and subgraph.federation_minor < 3:
+        _report(
+            errors,
+            subgraph,
+            "KEY_UNSUPPORTED_ON_INTERFACE",
+            f'Cannot use @key on interface "{type_def.name}": @key is not yet supported on '
+            "interfaces before federation v2.3",
+            type_def.name,
+            "Link federation v2.3 or later to key an interface.",
+        )
+        return
     if keys and type_def.kind == "interface":
         for other in subgraph.types.values():
             if type_def.name in other.interfaces and not other.has("key"):

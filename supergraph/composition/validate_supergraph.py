@@ -11,7 +11,8 @@ from supergraph.composition.supergraph_model import MergedType, Supergraph
 def validate_supergraph(
     supergraph: Supergraph, subgraphs: list[Subgraph], errors: ErrorCollector
 ) -> None:
-    if "Query" not in supergraph.types:
+    query = supergraph.types.get("Query")
+    if query is None or not query.fields:
         errors.add(
             "NO_QUERIES",
             "No queries found in any subgraph: a supergraph must have a query root type.",
