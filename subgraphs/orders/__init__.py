@@ -1,0 +1,1 @@
+"""The orders subgraph: carts, order placement across services, tracking, payments."""
