@@ -20,6 +20,7 @@ from sqlalchemy import (
     literal_column,
     or_,
     select,
+    table,
     text,
     true,
     update,
@@ -120,9 +121,9 @@ def _search_statement(
         return base.where(vector.op("@@")(tsquery)), rank.desc()
     # SQLite: FTS5 with the same prefix semantics; bm25 is "lower is better".
     match = " AND ".join(f'"{w}"*' for w in terms.words)
-    statement = base.join(
-        literal_column("products_fts"), text("products_fts.rowid = products.rowid")
-    ).where(text("products_fts MATCH :match").bindparams(match=match))
+    statement = base.join(table("products_fts"), text("products_fts.rowid = products.rowid")).where(
+        text("products_fts MATCH :match").bindparams(match=match)
+    )
     rank = func.bm25(literal_column("products_fts"), 10.0, 5.0, 1.0)
     return statement, rank.asc()
 
@@ -173,11 +174,17 @@ async def add_product(session: AsyncSession, product: Product) -> Product:
     return product
 
 
-async def adjust_stock(session: AsyncSession, product_id: uuid.UUID, delta: int) -> int | None:
-    """Move stock by `delta` unless that would take it below zero; the new stock or None."""
+async def adjust_stock(
+    session: AsyncSession, product_id: uuid.UUID, delta: int, *, maximum: int
+) -> int | None:
+    """Move stock by `delta` unless it would leave 0..maximum; the new stock or None."""
     statement = (
         update(Product)
-        .where(Product.id == product_id, Product.stock_quantity + delta >= 0)
+        .where(
+            Product.id == product_id,
+            Product.stock_quantity + delta >= 0,
+            Product.stock_quantity + delta <= maximum,
+        )
         .values(stock_quantity=Product.stock_quantity + delta, updated_at=utcnow())
         .returning(Product.stock_quantity)
         .execution_options(synchronize_session=False)

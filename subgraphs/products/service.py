@@ -254,7 +254,9 @@ class CatalogService:
         delta = validation.delta(delta)
         reason = validation.reason(reason)
         product = await self._existing(session, product_id)
-        stock_after = await repository.adjust_stock(session, product_id, delta)
+        stock_after = await repository.adjust_stock(
+            session, product_id, delta, maximum=validation.STOCK_MAX
+        )
         if stock_after is None:
             current = await self._existing(session, product_id)
             if delta < 0:
