@@ -18,9 +18,11 @@ def parse_money(value: object) -> Decimal:
         raise BadInput('money is a decimal string such as "12.50"', code="INVALID_MONEY")
     try:
         amount = Decimal(value)
+        # quantize() itself refuses amounts too large for the decimal context (1e400).
+        exact = amount.is_finite() and amount == amount.quantize(MONEY_QUANTUM)
     except InvalidOperation as error:
         raise BadInput(f"{value!r} is not a decimal amount", code="INVALID_MONEY") from error
-    if not amount.is_finite() or amount != amount.quantize(MONEY_QUANTUM):
+    if not exact:
         raise BadInput("money has at most two decimal places", code="INVALID_MONEY")
     return amount.quantize(MONEY_QUANTUM)
 
