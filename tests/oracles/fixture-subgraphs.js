@@ -16,6 +16,7 @@
 //                        a key are completed from the matching record
 //   types.<Type>.<field> the value of a field for every object of Type that does not
 //                        carry the field itself (computed fields, @requires results)
+//   $unavailable: true   the subgraph answers every request with HTTP 503
 //   values: plain JSON, or one of
 //     {"$tpl": "text ${path}"}  string over the object (and `args.x`); a template
 //                               that is exactly one ${path} yields the raw value
@@ -281,6 +282,11 @@ function createFixtureServer(cases) {
         (counts[tag] || {})[caseName] || {});
       perCase[name] = (perCase[name] || 0) + 1;
       (logs[tag] = logs[tag] || []).push({ case: caseName, subgraph: name, body });
+      if (subgraph.data.$unavailable) {
+        // A subgraph that is down: counted as a fetch, answered like a failing proxy.
+        res.writeHead(503, { 'content-type': 'text/plain' });
+        return res.end('service unavailable');
+      }
       const result = await subgraph.execute(body, tag);
       return send(res, 200, result);
     } catch (e) {

@@ -80,6 +80,9 @@ class Operation:
     # Compare lists as multisets (for lists whose order the spec leaves open,
     # such as the types of an introspected schema).
     unordered_lists: bool = False
+    # Compare only whether errors are present, not where they point (where routers
+    # may place them differently and both be right; the case says why).
+    ignore_error_paths: bool = False
 
     @property
     def id(self) -> str:
@@ -126,6 +129,7 @@ def _load_operation(case: str, name: str, spec: dict[str, Any]) -> Operation:
         why=spec.get("why"),
         spec_fetches=spec.get("spec_fetches"),
         unordered_lists=bool(spec.get("unordered_lists", False)),
+        ignore_error_paths=bool(spec.get("ignore_error_paths", False)),
     )
 
 

@@ -179,7 +179,11 @@ async def ask(
 
 
 def differences(
-    expected: Answer | dict[str, Any], actual: Answer, *, unordered_lists: bool = False
+    expected: Answer | dict[str, Any],
+    actual: Answer,
+    *,
+    unordered_lists: bool = False,
+    ignore_error_paths: bool = False,
 ) -> list[str]:
     """What makes `actual` a different answer from `expected` (empty when equal)."""
     if isinstance(expected, dict):
@@ -198,7 +202,13 @@ def differences(
             + "\n  actual   "
             + json.dumps(actual.data, sort_keys=False)
         )
-    if expected.error_paths != actual.error_paths:
+    if ignore_error_paths:
+        if bool(expected.error_paths) != bool(actual.error_paths):
+            problems.append(
+                f"errors present: expected {bool(expected.error_paths)}, "
+                f"got {bool(actual.error_paths)}"
+            )
+    elif expected.error_paths != actual.error_paths:
         problems.append(
             f"error paths differ: expected {expected.error_paths}, got {actual.error_paths}"
         )
