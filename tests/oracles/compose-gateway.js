@@ -1,7 +1,8 @@
-// Serves three small fixture subgraphs with @apollo/subgraph and runs
-// @apollo/gateway over a supergraph SDL composed elsewhere (by our composer).
+// Runs @apollo/gateway over a supergraph SDL composed elsewhere (by our composer),
+// optionally serving three small fixture subgraphs with @apollo/subgraph first.
 // Input (a JSON file named by the first argument): {"supergraph": sdl, "gatewayPort": n,
-//                       "subgraphs": {"users": {"port": n, "sdl": ...}, ...}}
+//   "subgraphs": {"users": {"port": n, "sdl": ...}, ...}}   ("subgraphs" optional)
+// The gateway forwards the client's Authorization header to every subgraph.
 // Prints "READY" on stdout once the gateway has loaded the supergraph.
 'use strict';
 
@@ -9,7 +10,7 @@ const fs = require('fs');
 const { ApolloServer } = require('@apollo/server');
 const { startStandaloneServer } = require('@apollo/server/standalone');
 const { buildSubgraphSchema } = require('@apollo/subgraph');
-const { ApolloGateway } = require('@apollo/gateway');
+const { ApolloGateway, RemoteGraphQLDataSource } = require('@apollo/gateway');
 const { parse } = require('graphql');
 
 const USERS = [
@@ -49,15 +50,27 @@ const RESOLVERS = {
 
 async function main() {
   const config = JSON.parse(fs.readFileSync(process.argv[2], 'utf8'));
-  for (const [name, subgraph] of Object.entries(config.subgraphs)) {
+  for (const [name, subgraph] of Object.entries(config.subgraphs || {})) {
     const server = new ApolloServer({
       schema: buildSubgraphSchema({ typeDefs: parse(subgraph.sdl), resolvers: RESOLVERS[name] }),
     });
     await startStandaloneServer(server, { listen: { host: '127.0.0.1', port: subgraph.port } });
   }
-  const gateway = new ApolloGateway({ supergraphSdl: config.supergraph });
+  const gateway = new ApolloGateway({
+    supergraphSdl: config.supergraph,
+    buildService: ({ url }) =>
+      new RemoteGraphQLDataSource({
+        url,
+        willSendRequest({ request, context }) {
+          if (context.authorization) request.http.headers.set('authorization', context.authorization);
+        },
+      }),
+  });
   const server = new ApolloServer({ gateway });
-  await startStandaloneServer(server, { listen: { host: '127.0.0.1', port: config.gatewayPort } });
+  await startStandaloneServer(server, {
+    listen: { host: '127.0.0.1', port: config.gatewayPort },
+    context: async ({ req }) => ({ authorization: req.headers.authorization }),
+  });
   process.stdout.write('READY\n');
 }
 
