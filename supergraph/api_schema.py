@@ -15,10 +15,13 @@ from graphql import (
     ConstDirectiveNode,
     DefinitionNode,
     DirectiveDefinitionNode,
+    DirectiveLocation,
     DocumentNode,
     EnumTypeDefinitionNode,
     EnumTypeExtensionNode,
     FieldDefinitionNode,
+    GraphQLDeprecatedDirective,
+    GraphQLDirective,
     GraphQLSchema,
     InputObjectTypeDefinitionNode,
     InputObjectTypeExtensionNode,
@@ -46,6 +49,20 @@ _CUSTOM_DIRECTIVES_APOLLO_DROPS = ("defer", "stream")
 
 _Node = TypeVar("_Node")
 
+# graphql-core 3.3 follows a newer spec draft that also allows @deprecated on directive
+# definitions; introspection must list the locations graphql-js (and so every other
+# federation gateway) shows.
+_DEPRECATED_AS_IN_GRAPHQL_JS = GraphQLDirective(
+    name=GraphQLDeprecatedDirective.name,
+    locations=[
+        loc
+        for loc in GraphQLDeprecatedDirective.locations
+        if loc is not DirectiveLocation.DIRECTIVE_DEFINITION
+    ],
+    args=GraphQLDeprecatedDirective.args,
+    description=GraphQLDeprecatedDirective.description,
+)
+
 
 def api_document(supergraph_sdl: str | DocumentNode) -> DocumentNode:
     """The API schema's SDL as a document (feature and inaccessible elements removed)."""
@@ -60,7 +77,12 @@ def api_document(supergraph_sdl: str | DocumentNode) -> DocumentNode:
 
 def build_api_schema(supergraph_sdl: str | DocumentNode) -> GraphQLSchema:
     """Build the schema clients query, from any Fed2 (or Fed1 `@core`) supergraph."""
-    return build_ast_schema(api_document(supergraph_sdl), assume_valid_sdl=True)
+    schema = build_ast_schema(api_document(supergraph_sdl), assume_valid_sdl=True)
+    schema.directives = tuple(
+        _DEPRECATED_AS_IN_GRAPHQL_JS if d is GraphQLDeprecatedDirective else d
+        for d in schema.directives
+    )
+    return schema
 
 
 def print_api_schema(supergraph_sdl: str | DocumentNode) -> str:

@@ -57,9 +57,11 @@ def _locate(
 
 def compile_extractor(selection: QSelection) -> Extractor:
     """A function building one representation; None when a field it needs is absent."""
-    leaf_keys = [k for k, f in selection.fields.items() if f.selection is None]
+    # (key in the data, key in the representation): required fields with arguments
+    # are fetched under an alias but sent under their name.
+    leaf_keys = [(k, f.name) for k, f in selection.fields.items() if f.selection is None]
     nested = [
-        (k, compile_extractor(f.selection))
+        (k, f.name, compile_extractor(f.selection))
         for k, f in selection.fields.items()
         if f.selection is not None
     ]
@@ -69,11 +71,11 @@ def compile_extractor(selection: QSelection) -> Extractor:
 
         def extract_flat(obj: dict[str, Any]) -> dict[str, Any] | None:
             result = {}
-            for key in leaf_keys:
+            for key, name in leaf_keys:
                 value = obj.get(key, _MISSING)
                 if value is _MISSING:
                     return None
-                result[key] = value
+                result[name] = value
             return result
 
         return extract_flat
@@ -82,11 +84,11 @@ def compile_extractor(selection: QSelection) -> Extractor:
         result = extract_flat_part(obj)
         if result is None:
             return None
-        for key, sub in nested:
+        for key, name, sub in nested:
             value = obj.get(key, _MISSING)
             if value is _MISSING:
                 return None
-            result[key] = _apply(sub, value)
+            result[name] = _apply(sub, value)
         fragment = fragments.get(obj.get("__typename", ""))
         if fragment is not None:
             extra = fragment(obj)
@@ -97,11 +99,11 @@ def compile_extractor(selection: QSelection) -> Extractor:
 
     def extract_flat_part(obj: dict[str, Any]) -> dict[str, Any] | None:
         result = {}
-        for key in leaf_keys:
+        for key, name in leaf_keys:
             value = obj.get(key, _MISSING)
             if value is _MISSING:
                 return None
-            result[key] = value
+            result[name] = value
         return result
 
     return extract

@@ -53,6 +53,7 @@ class _Compiler:
         self._names = itertools.count()
         self.namespace: dict[str, Any] = {"_violation": _violation, "NullViolation": NullViolation}
         self.sources: list[str] = []
+        self._tables: list[tuple[dict[str, Any], dict[str, str]]] = []
 
     def constant(self, value: Any) -> str:
         name = f"_c{next(self._names)}"
@@ -108,10 +109,17 @@ class _Compiler:
         if not op_field.abstract:
             ((runtime, fields),) = op_field.selections.items()
             return self.object_function(runtime, fields)
-        table = {
-            runtime: self.namespace[self.object_function(runtime, fields)]
-            for runtime, fields in op_field.selections.items()
-        }
+        # Filled with the functions themselves once the module is executed.
+        table: dict[str, Any] = {}
+        self._tables.append(
+            (
+                table,
+                {
+                    runtime: self.object_function(runtime, fields)
+                    for runtime, fields in op_field.selections.items()
+                },
+            )
+        )
         table_name = self.constant(table)
         name = f"_abstract{next(self._names)}"
         self.sources.append(
@@ -167,6 +175,8 @@ class _Compiler:
         # Functions refer to each other by name; they are defined together in one module.
         code = compile("\n\n".join(self.sources), "<shaper>", "exec")
         exec(code, self.namespace)  # noqa: S102 - source generated above from the schema
+        for table, names in self._tables:
+            table.update({runtime: self.namespace[name] for runtime, name in names.items()})
 
 
 def compile_shaper(root_type: str, root_fields: list[OpField]) -> Shaper:

@@ -33,7 +33,11 @@ from graphql import (
     VariableNode,
     get_named_type,
 )
-from graphql.type.introspection import TypeNameMetaFieldDef
+from graphql.type.introspection import (
+    SchemaMetaFieldDef,
+    TypeMetaFieldDef,
+    TypeNameMetaFieldDef,
+)
 
 INTROSPECTION_FIELDS = frozenset({"__schema", "__type"})
 
@@ -117,7 +121,9 @@ class Normalizer:
                 nodes=nodes,
             )
             named = get_named_type(definition.type)
-            if isinstance(named, GraphQLCompositeType):
+            if name in INTROSPECTION_FIELDS:
+                pass  # answered whole from the API schema, never planned or shaped
+            elif isinstance(named, GraphQLCompositeType):
                 sub_sets = [n.selection_set for n in nodes if n.selection_set is not None]
                 op_field.abstract = isinstance(named, GraphQLAbstractType)
                 op_field.selections = {
@@ -130,6 +136,10 @@ class Normalizer:
     def _field_definition(self, runtime: GraphQLObjectType, name: str) -> GraphQLField:
         if name == "__typename":
             return TypeNameMetaFieldDef
+        if name == "__schema":
+            return SchemaMetaFieldDef
+        if name == "__type":
+            return TypeMetaFieldDef
         definition: GraphQLField = runtime.fields[name]
         return definition
 

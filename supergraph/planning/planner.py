@@ -11,9 +11,13 @@ of one subgraph in the same wave are merged into one request.
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
+from collections import Counter
 from dataclasses import dataclass, field
 
 from graphql import (
+    ArgumentNode,
     FieldNode,
     GraphQLObjectType,
     InlineFragmentNode,
@@ -21,9 +25,10 @@ from graphql import (
     get_named_type,
     is_abstract_type,
     is_object_type,
+    print_ast,
 )
 
-from supergraph.model.types import Key, Supergraph
+from supergraph.model.types import FieldInfo, Key, Supergraph
 from supergraph.planning.operation import INTROSPECTION_FIELDS, Normalizer, OpField
 from supergraph.planning.plan import EntityInput, Fetch, Path, PathSegment, QueryPlan
 from supergraph.planning.subgraph_selection import QSelection
@@ -33,6 +38,7 @@ from supergraph.planning.variables import VariableDeclarations
 Provided = dict[str, dict[str, "Provided"]]
 
 _MAX_KEY_HOPS = 4
+_NO_FIELD = FieldInfo(name="")
 
 
 class PlanningError(Exception):
@@ -121,14 +127,29 @@ class _PlanBuilder:
         provided: Provided | None,
     ) -> set[_Group]:
         touched: set[_Group] = set()
+        remote = [
+            f
+            for f in fields
+            if f.name != "__typename"
+            and not self._is_local(group.graph, type_name, f.name, provided)
+        ]
+        # Sibling fields vote for the subgraphs that resolve them, so that one entity
+        # fetch serves as many of them as possible.
+        votes: Counter[str] = Counter(
+            g
+            for f in remote
+            for g in (self._model.field(type_name, f.name) or _NO_FIELD).resolving_graphs()
+        )
         for op_field in fields:
             if op_field.name == "__typename":
                 target.add_typename()
                 touched.add(group)
-            elif self._is_local(group.graph, type_name, op_field.name, provided):
-                touched |= self._add_local(group, target, type_name, op_field, path, provided)
+            elif op_field in remote:
+                touched |= self._plan_remote(
+                    group, target, type_name, op_field, path, provided, votes=votes
+                )
             else:
-                touched |= self._plan_remote(group, target, type_name, op_field, path, provided)
+                touched |= self._add_local(group, target, type_name, op_field, path, provided)
         return touched
 
     def _is_local(
@@ -178,7 +199,22 @@ class _PlanBuilder:
                     child_provided,
                 )
         else:
-            for runtime, fields in op_field.selections.items():
+            for runtime, all_fields in op_field.selections.items():
+                fields = all_fields
+                if self._is_value_type(runtime):
+                    # A value type has no key: what this subgraph cannot give is fetched
+                    # with the parent field from a subgraph that can, then merged.
+                    local, remote = self._split_value_fields(
+                        group.graph, runtime, all_fields, child_provided
+                    )
+                    if remote:
+                        fields = local
+                        remote_field = dataclasses.replace(op_field, selections={runtime: remote})
+                        touched |= self._plan_remote(
+                            group, target, type_name, remote_field, path, provided, group.graph
+                        )
+                        if not fields:
+                            qfield.selection.add_typename()
                 touched |= self._plan_fields(
                     group,
                     qfield.selection,
@@ -189,6 +225,45 @@ class _PlanBuilder:
                 )
         return touched
 
+    def _is_value_type(self, type_name: str) -> bool:
+        info = self._model.types.get(type_name)
+        return info is not None and not any(
+            key.resolvable for in_graph in info.graphs.values() for key in in_graph.keys
+        )
+
+    def _split_value_fields(
+        self, graph: str, type_name: str, fields: list[OpField], provided: Provided | None
+    ) -> tuple[list[OpField], list[OpField]]:
+        """The fields of a value-type selection this subgraph resolves, and the rest."""
+        local: list[OpField] = []
+        remote: list[OpField] = []
+        for op_field in fields:
+            if op_field.name == "__typename":
+                local.append(op_field)
+                continue
+            if not self._is_local(graph, type_name, op_field.name, provided):
+                remote.append(op_field)
+                continue
+            selections = op_field.selections
+            if op_field.abstract or selections is None or len(selections) != 1:
+                local.append(op_field)
+                continue
+            ((runtime, children),) = selections.items()
+            if not self._is_value_type(runtime):
+                local.append(op_field)
+                continue
+            child_provided = provided.get(type_name, {}).get(op_field.name) if provided else None
+            sub_local, sub_remote = self._split_value_fields(
+                graph, runtime, children, child_provided
+            )
+            if sub_remote:
+                remote.append(dataclasses.replace(op_field, selections={runtime: sub_remote}))
+                if sub_local:
+                    local.append(dataclasses.replace(op_field, selections={runtime: sub_local}))
+            else:
+                local.append(op_field)
+        return local, remote
+
     def _plan_remote(
         self,
         group: _Group,
@@ -197,15 +272,22 @@ class _PlanBuilder:
         op_field: OpField,
         path: Path,
         provided: Provided | None,
+        exclude_graph: str | None = None,
+        votes: Counter[str] | None = None,
     ) -> set[_Group]:
         info = self._model.field(type_name, op_field.name)
         candidates = info.resolving_graphs() if info is not None else []
+        candidates = [g for g in candidates if g != exclude_graph]
         if info is None or not candidates:
             raise PlanningError(f"no subgraph resolves {type_name}.{op_field.name}")
         existing = [g for g in candidates if (group.id, g, path, type_name) in self._children]
         ordered = sorted(
             candidates,
-            key=lambda g: (g not in existing, -self._score(g, type_name, op_field)),
+            key=lambda g: (
+                g not in existing,
+                -(votes[g] if votes is not None else 0),
+                -self._score(g, type_name, op_field),
+            ),
         )
         direct = [(g, self._direct_key(group.graph, g, type_name, provided)) for g in ordered]
         graph, key = next(((g, k) for g, k in direct if k is not None), (ordered[0], None))
@@ -227,7 +309,10 @@ class _PlanBuilder:
         in_graph = info.graphs[graph]
         requires_deps: set[_Group] = set()
         if in_graph.requires is not None:
-            required = self._field_sets.fields(self._object(type_name), [in_graph.requires])
+            required = [
+                dataclasses.replace(f, key=_requires_key(f))
+                for f in self._field_sets.fields(self._object(type_name), [in_graph.requires])
+            ]
             requires_deps = self._plan_fields(group, target, type_name, required, path, provided)
         child = self._entity_group(group, graph, path, type_name, key_deps | requires_deps)
         child.deps |= {group} | key_deps | requires_deps
@@ -235,7 +320,7 @@ class _PlanBuilder:
         representation.add_typename()
         representation.merge(_selection_from(key.selection))
         if in_graph.requires is not None:
-            representation.merge(_selection_from(in_graph.requires))
+            representation.merge(_selection_from(in_graph.requires, alias_arguments=True))
         touched = self._add_local(
             child, child.selection.fragment(type_name), type_name, op_field, path, None
         )
@@ -459,13 +544,32 @@ def _merge_provided(left: Provided | None, right: Provided | None) -> Provided:
     return result
 
 
-def _selection_from(selection_set: SelectionSetNode) -> QSelection:
+def _requires_key(op_field: OpField) -> str:
+    """Response key of a required field: aliased when it has arguments, so that the
+    client may select the same field with other arguments next to it."""
+    if not op_field.arguments:
+        return op_field.name
+    return _alias_for(op_field.name, op_field.arguments)
+
+
+def _alias_for(name: str, arguments: tuple[ArgumentNode, ...]) -> str:
+    printed = ",".join(print_ast(a) for a in arguments).encode()
+    return f"r_{name}_{hashlib.sha1(printed, usedforsecurity=False).hexdigest()[:8]}"
+
+
+def _selection_from(
+    selection_set: SelectionSetNode, *, alias_arguments: bool = False
+) -> QSelection:
     """A field set (key, requires) as a subgraph selection."""
     result = QSelection()
     for selection in selection_set.selections:
         if isinstance(selection, FieldNode):
+            name = selection.name.value
+            key = name
+            if alias_arguments and selection.arguments:
+                key = _alias_for(name, tuple(selection.arguments))
             qfield = result.add_field(
-                selection.name.value,
+                key,
                 selection.name.value,
                 tuple(selection.arguments or ()),
                 selection.selection_set is not None,
