@@ -5,11 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 import httpx
+from sqlalchemy import delete
 
 from subgraphs.kit.app import ServiceRuntime
 from subgraphs.kit.auth import service_credential
+from subgraphs.kit.database import create_engine, create_sessionmaker
 from subgraphs.kit.trust import load_service_signer
-from subgraphs.users.models import User, UserRole
+from subgraphs.users.models import RefreshToken, User, UserRole
 from subgraphs.users.passwords import hash_password
 from tests.support.graphql import GraphQLResult, execute
 
@@ -97,3 +99,13 @@ async def admin_token(client: httpx.AsyncClient, runtime: ServiceRuntime) -> str
 
 def service_token(runtime: ServiceRuntime, caller: str = "orders") -> str:
     return service_credential(load_service_signer(runtime.settings), caller)
+
+
+async def empty_tables(database_url: str) -> None:
+    engine = create_engine(database_url, application_name="shopgraph-users-tests")
+    try:
+        async with create_sessionmaker(engine).begin() as session:
+            await session.execute(delete(RefreshToken))
+            await session.execute(delete(User))
+    finally:
+        await engine.dispose()

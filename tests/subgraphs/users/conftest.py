@@ -13,14 +13,12 @@ import httpx
 import pytest
 from fastapi import FastAPI
 from pytest_asyncio import is_async_test
-from sqlalchemy import delete
 
 from subgraphs.kit.app import ServiceRuntime
-from subgraphs.kit.database import create_engine, create_sessionmaker
 from subgraphs.kit.migrations import upgrade
 from subgraphs.users.app import create_app
-from subgraphs.users.models import RefreshToken, User
 from subgraphs.users.settings import UsersSettings
+from tests.subgraphs.users.accounts import empty_tables
 from tests.support import databases
 from tests.support.graphql import app_client
 
@@ -69,16 +67,6 @@ def settings(database_url: str, data_dir: Path) -> UsersSettings:
         data_dir=data_dir,
         bcrypt_rounds=TEST_BCRYPT_ROUNDS,
     )
-
-
-async def empty_tables(database_url: str) -> None:
-    engine = create_engine(database_url, application_name="shopgraph-users-tests")
-    try:
-        async with create_sessionmaker(engine).begin() as session:
-            await session.execute(delete(RefreshToken))
-            await session.execute(delete(User))
-    finally:
-        await engine.dispose()
 
 
 @pytest.fixture
