@@ -57,11 +57,14 @@ def child_environment(options: DevOptions, ports: Mapping[str, int]) -> dict[str
         env[f"SHOPGRAPH_{name.upper()}_PORT"] = str(port)
         env[f"SHOPGRAPH_{name.upper()}_HOST"] = options.host
     base = {name: f"http://{options.host}:{port}" for name, port in ports.items()}
-    if "users" in base:
-        env.setdefault("SHOPGRAPH_JWKS_URL", f"{base['users']}/.well-known/jwks.json")
-        env.setdefault("SHOPGRAPH_ORDERS_USERS_URL", f"{base['users']}/graphql")
-    if "products" in base:
-        env.setdefault("SHOPGRAPH_ORDERS_PRODUCTS_URL", f"{base['products']}/graphql")
+    defaults = {
+        "SHOPGRAPH_JWKS_URL": f"{base['users']}/.well-known/jwks.json",
+        "SHOPGRAPH_ORDERS_USERS_URL": f"{base['users']}/graphql",
+        "SHOPGRAPH_ORDERS_PRODUCTS_URL": f"{base['products']}/graphql",
+    }
+    for key, value in defaults.items():
+        if not env.get(key):  # an empty variable counts as unset
+            env[key] = value
     return env
 
 
@@ -92,7 +95,10 @@ def run_dev(options: DevOptions, ports: Mapping[str, int]) -> int:
 
 def _start_and_watch(options: DevOptions, ports: Mapping[str, int], supervisor: Supervisor) -> int:
     options.data_dir.mkdir(parents=True, exist_ok=True)
-    present, missing = present_subgraphs()
+    try:
+        present, missing = present_subgraphs()
+    except Exception as error:  # a service's code exists but does not import
+        raise StartupFailed(f"importing a service failed: {error!r}") from error
     for spec in missing:
         say(f"{spec.name}: not started ({spec.app_factory} does not exist yet)")
     if not present:

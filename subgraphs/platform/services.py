@@ -146,12 +146,13 @@ def load_schema(spec: ServiceSpec) -> Any:
 def demo_credentials(spec: ServiceSpec) -> list[tuple[str, str]]:
     """(email, password) pairs a service's seed documents for development, if any.
 
-    A seed module may declare them as `DEMO_CREDENTIALS`: pairs, or objects or
-    mappings with `email` and `password`.
+    A seed module may declare them as `DEMO_ACCOUNTS` (or `DEMO_CREDENTIALS`):
+    pairs, or objects or mappings with `email` and `password`.
     """
     module = import_optional(f"{spec.package}.seed")
+    declared = getattr(module, "DEMO_ACCOUNTS", None) or getattr(module, "DEMO_CREDENTIALS", None)
     found: list[tuple[str, str]] = []
-    for item in getattr(module, "DEMO_CREDENTIALS", None) or []:
+    for item in declared or []:
         if isinstance(item, tuple):
             found.append((str(item[0]), str(item[1])))
         elif isinstance(item, dict):
