@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 import subprocess
+import sys
+import tempfile
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -53,19 +55,24 @@ def _load(path: Path) -> FixtureSet:
     )
 
 
-def shop_fixture() -> FixtureSet | None:
-    """The shop's own three subgraphs, once their SDL has been exported to schema/."""
-    files = {name: ROOT / "schema" / f"{name}.graphql" for name in SHOP_SUBGRAPHS}
-    if not all(path.exists() for path in files.values()):
-        return None
+def shop_fixture() -> FixtureSet:
+    """The shop's users, products and orders subgraphs, exported fresh from their code."""
+    with tempfile.TemporaryDirectory() as directory:
+        subprocess.run(
+            [sys.executable, "-m", "subgraphs.platform", "schema", "export", "--out", directory],
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+            timeout=120,
+        )
+        sdl = {name: (Path(directory) / f"{name}.graphql").read_text() for name in SHOP_SUBGRAPHS}
     return FixtureSet(
         name="shop",
         description="The shop's users, products and orders subgraphs",
         expect=(),
         apollo_differs=None,
         subgraphs=tuple(
-            SubgraphSource(name, SHOP_SUBGRAPHS[name], files[name].read_text())
-            for name in SHOP_SUBGRAPHS
+            SubgraphSource(name, url, sdl[name]) for name, url in SHOP_SUBGRAPHS.items()
         ),
     )
 
@@ -73,8 +80,7 @@ def shop_fixture() -> FixtureSet | None:
 @cache
 def all_fixtures() -> tuple[FixtureSet, ...]:
     found = [_load(path) for path in sorted(FIXTURES_DIR.glob("*.yaml"))]
-    shop = shop_fixture()
-    return (*found, *([shop] if shop else []))
+    return (*found, shop_fixture())
 
 
 def compose_with_apollo(sets: tuple[FixtureSet, ...]) -> dict[str, dict[str, Any]]:
