@@ -215,8 +215,25 @@ def _machine() -> dict[str, object]:
         "node": _command_output(["node", "--version"]),
         "python": platform.python_version(),
         "wrk": _command_output(["wrk", "--version"]).split(" [")[0],
-        "commit": _command_output(["git", "rev-parse", "--short", "HEAD"]),
+        "commit": _commit(),
     }
+
+
+def _commit() -> str:
+    """HEAD, marked when the router's files differ from it (results of uncommitted code)."""
+    commit = _command_output(["git", "rev-parse", "--short", "HEAD"])
+    try:
+        status = subprocess.run(
+            ["git", "status", "--porcelain", "--", "supergraph", "bench/federation", "bench/gateways"],
+            cwd=REPO_ROOT,
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=True,
+        ).stdout
+    except (OSError, subprocess.SubprocessError):
+        return commit
+    return f"{commit} + uncommitted changes in supergraph/ or the harness" if status.strip() else commit
 
 
 def _command_output(command: list[str]) -> str:
