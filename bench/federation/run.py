@@ -219,12 +219,15 @@ def _machine() -> dict[str, object]:
     }
 
 
+_MEASURED_CODE = ("supergraph", "bench/federation", "bench/gateways")
+
+
 def _commit() -> str:
     """HEAD, marked when the router's files differ from it (results of uncommitted code)."""
     commit = _command_output(["git", "rev-parse", "--short", "HEAD"])
     try:
         status = subprocess.run(
-            ["git", "status", "--porcelain", "--", "supergraph", "bench/federation", "bench/gateways"],
+            ["git", "status", "--porcelain", "--", *_MEASURED_CODE],
             cwd=REPO_ROOT,
             capture_output=True,
             text=True,
@@ -233,7 +236,9 @@ def _commit() -> str:
         ).stdout
     except (OSError, subprocess.SubprocessError):
         return commit
-    return f"{commit} + uncommitted changes in supergraph/ or the harness" if status.strip() else commit
+    if status.strip():
+        return f"{commit} + uncommitted changes in supergraph/ or the harness"
+    return commit
 
 
 def _command_output(command: list[str]) -> str:
