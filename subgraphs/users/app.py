@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import APIRouter, FastAPI, Request
+from fastapi import APIRouter, FastAPI, Request, Response
 
 from subgraphs.kit.app import ServiceRuntime, create_service_app, runtime_of
 from subgraphs.kit.auth import KeyResolver
@@ -20,9 +20,11 @@ jwks_router = APIRouter()
 
 
 @jwks_router.get("/.well-known/jwks.json", include_in_schema=False)
-async def jwks(request: Request) -> dict[str, list[dict[str, str]]]:
+async def jwks(request: Request, response: Response) -> dict[str, list[dict[str, str]]]:
     """The public keys access tokens are signed with, for every verifier."""
     auth: AuthConfig = runtime_of(request).state[AUTH_STATE_KEY]
+    # Verifiers may cache; they refetch on an unknown kid anyway.
+    response.headers["cache-control"] = "public, max-age=300"
     return {"keys": [public_jwk(auth.signer.private_key)]}
 
 

@@ -9,7 +9,7 @@ import uuid
 
 import strawberry
 
-from subgraphs.kit.errors import Forbidden
+from subgraphs.kit.errors import Forbidden, NotFound
 from subgraphs.kit.graphql_errors import MaskUnexpectedErrors
 from subgraphs.users.context import UsersInfo
 from subgraphs.users.errors import InvalidRefreshToken
@@ -154,6 +154,21 @@ class Mutation:
                 keep_session=_session_of(principal.claims.get(SESSION_CLAIM)),
             )
         return True
+
+    @strawberry.mutation(
+        description=(
+            "Enable or disable an account (admins only). A disabled account cannot log in, "
+            "its sessions end, and other services see `isActive: false`."
+        )
+    )
+    async def set_user_active(self, info: UsersInfo, id: strawberry.ID, is_active: bool) -> User:
+        admin = info.context.require_admin()
+        user_id = parse_user_id(id)
+        if user_id is None:
+            raise NotFound("User not found.", id=str(id))
+        async with info.context.sessionmaker.begin() as session:
+            user = await user_service.set_active(session, admin, user_id, active=is_active)
+        return User.from_model(user)
 
 
 def _session_of(claim: object) -> uuid.UUID | None:

@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from subgraphs.kit.auth import Principal
-from subgraphs.kit.errors import BadInput, NotFound, Unauthenticated
+from subgraphs.kit.errors import BadInput, Forbidden, NotFound, Unauthenticated
 from subgraphs.kit.orm import utcnow
 from subgraphs.kit.pagination import decode_cursor, encode_cursor, page_size
 from subgraphs.users import repository
@@ -187,6 +187,23 @@ class UserService:
             session, user.id, user.updated_at, except_family=keep_session
         )
         await session.flush()
+        return user
+
+    async def set_active(
+        self, session: AsyncSession, admin: Principal, user_id: uuid.UUID, *, active: bool
+    ) -> User:
+        """Enable or disable an account; disabling also ends all its sessions."""
+        if not active and admin.user_id == user_id:
+            raise Forbidden("Admins cannot disable their own account.")
+        user = await repository.user_by_id(session, user_id)
+        if user is None:
+            raise NotFound("User not found.", id=str(user_id))
+        if user.is_active != active:
+            user.is_active = active
+            user.updated_at = utcnow()
+            if not active:
+                await repository.revoke_user_tokens(session, user.id, user.updated_at)
+            await session.flush()
         return user
 
     async def users_page(

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+import uuid
+
 import httpx
 import pytest
 
@@ -10,10 +13,13 @@ from subgraphs.users.models import UserRole
 from tests.subgraphs.users.accounts import (
     ME,
     PASSWORD,
+    REFRESH,
+    admin_token,
     create_user,
     logged_in,
     login,
     register,
+    service_token,
 )
 from tests.support.graphql import execute
 
@@ -218,3 +224,60 @@ async def test_an_admin_created_in_the_database_logs_in_with_the_admin_role(
     payload = (await login(client, "boss@example.com")).ok()["login"]
 
     assert payload["user"]["role"] == "ADMIN"
+
+
+async def test_two_simultaneous_registrations_of_one_email_make_one_account(
+    client: httpx.AsyncClient,
+) -> None:
+    results = await asyncio.gather(
+        register(client, "race@example.com"), register(client, "Race@Example.com")
+    )
+
+    assert sorted(str(result.error_codes) for result in results) == ["['EMAIL_TAKEN']", "[]"]
+
+
+SET_ACTIVE = """
+mutation SetActive($id: ID!, $active: Boolean!) {
+  setUserActive(id: $id, isActive: $active) { id isActive }
+}
+"""
+
+
+async def test_an_admin_disables_an_account_which_then_cannot_log_in_or_refresh(
+    client: httpx.AsyncClient, runtime: ServiceRuntime
+) -> None:
+    admin = await admin_token(client, runtime)
+    customer = await logged_in(client, "disable-me@example.com")
+    user_id = customer["user"]["id"]
+
+    disabled = await execute(client, SET_ACTIVE, {"id": user_id, "active": False}, token=admin)
+
+    assert disabled.ok()["setUserActive"] == {"id": user_id, "isActive": False}
+    assert (await login(client, "disable-me@example.com")).error_codes == ["INVALID_CREDENTIALS"]
+    refreshed = await execute(client, REFRESH, {"token": customer["refreshToken"]})
+    assert refreshed.error_codes == ["INVALID_REFRESH_TOKEN"]
+    enabled = await execute(client, SET_ACTIVE, {"id": user_id, "active": True}, token=admin)
+    assert enabled.ok()["setUserActive"]["isActive"] is True
+    assert (await login(client, "disable-me@example.com")).ok()
+
+
+async def test_only_admins_disable_accounts_and_never_their_own(
+    client: httpx.AsyncClient, runtime: ServiceRuntime
+) -> None:
+    admin = await admin_token(client, runtime)
+    admin_id = (await execute(client, ME, token=admin)).ok()["me"]["id"]
+    customer = await logged_in(client, "not-an-admin@example.com")
+    variables = {"id": customer["user"]["id"], "active": False}
+
+    by_customer = await execute(client, SET_ACTIVE, variables, token=customer["accessToken"])
+    by_service = await execute(client, SET_ACTIVE, variables, token=service_token(runtime))
+    own = await execute(client, SET_ACTIVE, {"id": admin_id, "active": False}, token=admin)
+    unknown = await execute(
+        client, SET_ACTIVE, {"id": str(uuid.uuid4()), "active": False}, token=admin
+    )
+
+    assert by_customer.error_codes == ["FORBIDDEN"]
+    assert by_service.error_codes == ["FORBIDDEN"]
+    assert own.error_codes == ["FORBIDDEN"]
+    assert unknown.error_codes == ["NOT_FOUND"]
+    assert (await execute(client, ME, token=customer["accessToken"])).ok()["me"]["isActive"]

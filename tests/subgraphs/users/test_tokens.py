@@ -23,6 +23,7 @@ REJECTED_CASES = list(rejected_tokens(generate_private_key("ES256"), issuer="i",
 async def jwks(client: httpx.AsyncClient) -> dict[str, jwt.PyJWK]:
     response = await client.get("/.well-known/jwks.json")
     assert response.status_code == 200
+    assert response.headers["cache-control"] == "public, max-age=300"
     return {key["kid"]: jwt.PyJWK(key) for key in response.json()["keys"]}
 
 
