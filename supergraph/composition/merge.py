@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from graphql import print_ast
@@ -455,7 +456,9 @@ class Merger:
         overridden: dict[int, tuple[bool, str | None]],
     ) -> list[JoinField] | None:
         joins: list[JoinField] = []
-        needed = False
+        # Apollo spells out every subgraph's type as soon as they are not all equal.
+        all_types_equal = all(f.type == field_type for _, f in sources if f is not None)
+        needed = not all_types_equal
         for source, field_def in sources:
             if field_def is None:
                 needed = True
@@ -476,7 +479,7 @@ class Merger:
                 source.graph,
                 requires=str(requires[0].args.get("fields")) if requires else None,
                 provides=str(provides[0].args.get("fields")) if provides else None,
-                type=field_def.type if field_def.type != field_type else None,
+                type=None if all_types_equal else field_def.type,
                 external=external,
                 override=str(override[0].args.get("from")) if override else None,
             )
@@ -489,24 +492,11 @@ class Merger:
                 external
                 or join.requires
                 or join.provides
-                or join.type
                 or join.used_overridden
                 or join.override_label
             ):
                 needed = True
             joins.append(join)
-        if any(join.type for join in joins):
-            # Apollo spells out every subgraph's type once they are not all equal.
-            for join, (_, field_def) in zip(
-                joins,
-                [
-                    (s, f)
-                    for s, f in sources
-                    if f is not None and any(j.graph == s.graph for j in joins)
-                ],
-                strict=False,
-            ):
-                join.type = field_def.type
         return joins if needed else None
 
     def override_applies(self, override: AppliedDirective, type_name: str, name: str) -> bool:
@@ -610,8 +600,8 @@ def _print_deprecated(directive: AppliedDirective) -> str:
     return print_ast(directive.node)
 
 
-def _subgraph_list(names: object) -> str:
-    items = [f'"{n}"' for n in names]  # type: ignore[attr-defined]
+def _subgraph_list(names: Iterable[str]) -> str:
+    items = [f'"{n}"' for n in names]
     if len(items) == 1:
         return f"subgraph {items[0]}"
     return "subgraphs " + ", ".join(items[:-1]) + " and " + items[-1]
