@@ -1,0 +1,120 @@
+"""Partial failure and concurrency: nothing stays reserved for an order that does not exist."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from subgraphs.kit.service_client import ServiceClient
+from subgraphs.kit.trust import load_service_signer
+from subgraphs.orders.remote import ProductsCatalog
+from tests.subgraphs.orders.conftest import OrdersHarness, orders_settings
+from tests.subgraphs.orders.peers import create_product, product_stock, register_customer
+from tests.support.processes import free_port
+
+pytestmark = pytest.mark.asyncio(loop_scope="session")
+
+PLACE = """
+mutation P($input: PlaceOrderInput!) { placeOrder(input: $input) { id status } }
+"""
+
+
+async def force_item_write_failure(api: OrdersHarness, quantity: int) -> None:
+    """A constraint the order write trips over: items of this quantity cannot be stored."""
+    async with api.runtime.engine.begin() as connection:
+        if api.is_sqlite:
+            await connection.exec_driver_sql(
+                "CREATE TRIGGER forced_failure BEFORE INSERT ON order_items "
+                f"WHEN NEW.quantity = {quantity} BEGIN SELECT RAISE(ABORT, 'forced'); END"
+            )
+        else:
+            await connection.exec_driver_sql(
+                "ALTER TABLE order_items ADD CONSTRAINT forced_failure "
+                f"CHECK (quantity <> {quantity})"
+            )
+
+
+async def drop_forced_failure(api: OrdersHarness) -> None:
+    async with api.runtime.engine.begin() as connection:
+        if api.is_sqlite:
+            await connection.exec_driver_sql("DROP TRIGGER forced_failure")
+        else:
+            await connection.exec_driver_sql(
+                "ALTER TABLE order_items DROP CONSTRAINT forced_failure"
+            )
+
+
+async def test_a_failed_order_write_releases_the_reservation(orders_api: OrdersHarness) -> None:
+    peers = orders_api.peers
+    buyer = await register_customer(peers.users.base_url)
+    product = await create_product(peers.products.base_url, peers.keys.admin_token(), stock=10)
+    await force_item_write_failure(orders_api, 7)
+    try:
+        result = await orders_api.gql(
+            PLACE,
+            {"input": {"items": [{"productId": str(product), "quantity": 7}]}},
+            token=buyer.token,
+        )
+    finally:
+        await drop_forced_failure(orders_api)
+
+    assert result.error_codes == ["INTERNAL_SERVER_ERROR"]
+    assert await orders_api.scalar("SELECT count(*) FROM orders") == 0
+    assert await product_stock(peers.products.base_url, product) == 10
+    assert await orders_api.scalar("SELECT count(*) FROM pending_stock_actions") == 0
+
+
+async def test_products_down_gives_a_clear_error_and_a_queued_release(
+    orders_api: OrdersHarness,
+) -> None:
+    peers = orders_api.peers
+    buyer = await register_customer(peers.users.base_url)
+    product = await create_product(peers.products.base_url, peers.keys.admin_token(), stock=10)
+    settings = orders_settings(peers, orders_api.database_url)
+    working = orders_api.deps.products
+    down = ServiceClient(
+        name="products",
+        url=f"http://127.0.0.1:{free_port()}/graphql",  # nothing listens there
+        signer=load_service_signer(settings),
+        caller="orders",
+        timeout_seconds=2,
+    )
+    orders_api.deps.products = ProductsCatalog(down)
+    try:
+        result = await orders_api.gql(
+            PLACE,
+            {"input": {"items": [{"productId": str(product), "quantity": 1}]}},
+            token=buyer.token,
+        )
+        assert (await orders_api.run_worker()).stock_actions_left == 1
+    finally:
+        orders_api.deps.products = working
+        await down.aclose()
+
+    assert result.error_codes == ["SERVICE_UNAVAILABLE"]
+    assert await orders_api.scalar("SELECT count(*) FROM orders") == 0
+    report = await orders_api.run_worker()
+    assert report.stock_actions_done == 1
+    assert await orders_api.scalar("SELECT count(*) FROM pending_stock_actions") == 0
+    assert await product_stock(peers.products.base_url, product) == 10
+
+
+async def test_concurrent_same_key_orders_make_one_order_and_one_reservation(
+    orders_api: OrdersHarness,
+) -> None:
+    peers = orders_api.peers
+    buyer = await register_customer(peers.users.base_url)
+    product = await create_product(peers.products.base_url, peers.keys.admin_token(), stock=50)
+    payload = {
+        "input": {"items": [{"productId": str(product), "quantity": 3}], "idempotencyKey": "same"}
+    }
+
+    results = await asyncio.gather(
+        *(orders_api.gql(PLACE, payload, token=buyer.token) for _ in range(20))
+    )
+
+    ids = {result.ok()["placeOrder"]["id"] for result in results}
+    assert len(ids) == 1
+    assert await orders_api.scalar("SELECT count(*) FROM orders") == 1
+    assert await product_stock(peers.products.base_url, product) == 47
