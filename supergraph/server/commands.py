@@ -1,10 +1,117 @@
-"""Command-line commands of this part of the router (registered in supergraph.cli)."""
+"""Command-line commands of this part of the router (registered in supergraph.cli).
+
+python -m supergraph serve --supergraph FILE --port N [--workers K]
+python -m supergraph plan --supergraph FILE OPERATION_FILE [--operation-name NAME]
+"""
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
+import os
+import sys
+from pathlib import Path
 from typing import Any
+
+from supergraph.server.settings import GatewaySettings
+
+_SUPERGRAPH_FILE_VARIABLE = "SUPERGRAPH_FILE"
+_SUBGRAPH_URLS_VARIABLE = "SUPERGRAPH_SUBGRAPH_URLS"
 
 
 def register(subparsers: argparse._SubParsersAction[Any]) -> None:
     """Add this part's commands to the router's command line."""
+    serve = subparsers.add_parser("serve", help="run the router on a supergraph file")
+    serve.add_argument("--supergraph", type=Path, required=True, help="supergraph SDL file")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=3000)
+    serve.add_argument("--workers", type=int, default=1, help="worker processes")
+    serve.add_argument(
+        "--subgraph-url",
+        action="append",
+        default=[],
+        metavar="NAME=URL",
+        help="route a subgraph elsewhere than its supergraph routing URL (repeatable)",
+    )
+    serve.add_argument(
+        "--expose-query-plan",
+        action="store_true",
+        help="development: return each request's plan in `extensions`",
+    )
+    serve.set_defaults(handler=_serve)
+
+    plan = subparsers.add_parser("plan", help="print the query plan of an operation")
+    plan.add_argument("--supergraph", type=Path, required=True, help="supergraph SDL file")
+    plan.add_argument("operation", type=Path, help="file holding the GraphQL operation")
+    plan.add_argument("--operation-name", default=None)
+    plan.add_argument("--json", action="store_true", help="print the plan as JSON")
+    plan.set_defaults(handler=_plan)
+
+
+def _parse_urls(pairs: list[str]) -> dict[str, str]:
+    urls: dict[str, str] = {}
+    for pair in pairs:
+        name, sep, url = pair.partition("=")
+        if not sep or not name or not url:
+            raise SystemExit(f"--subgraph-url expects NAME=URL, got {pair!r}")
+        urls[name] = url
+    return urls
+
+
+def app_from_environment() -> Any:
+    """ASGI app factory for uvicorn workers: the supergraph file comes from the environment."""
+    from supergraph.server.app import create_gateway_app
+
+    sdl = Path(os.environ[_SUPERGRAPH_FILE_VARIABLE]).read_text()
+    settings = GatewaySettings.from_env()
+    urls = _parse_urls([p for p in os.environ.get(_SUBGRAPH_URLS_VARIABLE, "").split(",") if p])
+    if urls:
+        settings = dataclasses.replace(settings, subgraph_urls=urls)
+    return create_gateway_app(sdl, settings)
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    if not args.supergraph.is_file():
+        print(f"no such supergraph file: {args.supergraph}", file=sys.stderr)
+        return 2
+    _parse_urls(args.subgraph_url)  # fail early on a malformed pair
+    os.environ[_SUPERGRAPH_FILE_VARIABLE] = str(args.supergraph.resolve())
+    os.environ[_SUBGRAPH_URLS_VARIABLE] = ",".join(args.subgraph_url)
+    if args.expose_query_plan:
+        os.environ["SUPERGRAPH_EXPOSE_QUERY_PLAN"] = "1"
+    uvicorn.run(
+        "supergraph.server.commands:app_from_environment",
+        factory=True,
+        host=args.host,
+        port=args.port,
+        workers=args.workers if args.workers > 1 else None,
+        loop="uvloop" if sys.platform != "win32" else "asyncio",
+        http="httptools",
+        lifespan="on",
+        access_log=False,
+        log_level="warning",
+    )
+    return 0
+
+
+def _plan(args: argparse.Namespace) -> int:
+    import orjson
+
+    from supergraph.model.loader import load_supergraph
+    from supergraph.planning.planner import PlanningError
+    from supergraph.server.pipeline import GraphQLPipeline
+
+    pipeline = GraphQLPipeline(load_supergraph(args.supergraph.read_text()), GatewaySettings())
+    try:
+        plan = pipeline.plan_for(args.operation.read_text(), args.operation_name).prepared.plan
+    except (PlanningError, ValueError) as error:
+        print(f"cannot plan the operation: {error}", file=sys.stderr)
+        return 1
+    if args.json:
+        print(orjson.dumps(plan.to_json(), option=orjson.OPT_INDENT_2).decode())
+    else:
+        print(plan.to_text())
+    print(f"# {plan.fetch_count} fetches in {len(plan.waves)} waves", file=sys.stderr)
+    return 0
