@@ -33,6 +33,9 @@ class InvalidCredentials(Unauthenticated):
 
 
 class InvalidRefreshToken(Unauthenticated):
-    """Unknown, expired, revoked or already spent (the last two revoke its family)."""
+    """Unknown, expired, revoked, or already spent (which revokes its whole family).
+
+    `details.reason` says which: unknown, expired, revoked, reused, inactive.
+    """
 
     code = "INVALID_REFRESH_TOKEN"

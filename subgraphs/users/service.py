@@ -46,7 +46,7 @@ class IssuedTokens:
 
 @dataclass(frozen=True)
 class RefreshReused:
-    """A spent or revoked refresh token came back: its whole family is now revoked.
+    """A spent refresh token came back (it leaked): its whole family is now revoked.
 
     Returned rather than raised so the caller commits the revocation before
     refusing the request.
@@ -70,15 +70,15 @@ class UserService:
         password: str,
         first_name: str,
         last_name: str,
-        role: UserRole = UserRole.CUSTOMER,
     ) -> User:
+        """A new customer account (admins are made by the seed or an operator)."""
         normalised = normalise_email(email)
         check_password_rules(password)
         user = User(
             email=normalised,
             first_name=clean_name(first_name, field="firstName"),
             last_name=clean_name(last_name, field="lastName"),
-            role=role.value,
+            role=UserRole.CUSTOMER.value,
             is_active=True,
         )
         if await repository.email_in_use(session, normalised):
