@@ -54,6 +54,7 @@ def compose(sources: Sequence[SubgraphSource]) -> str:
     if errors.errors:
         raise CompositionFailed(errors.errors)
     _add_spec_usage(supergraph, subgraphs)
+    supergraph.executable_directives = _executable_directives(subgraphs)
     return print_supergraph(supergraph)
 
 
@@ -92,6 +93,50 @@ def _add_spec_usage(supergraph: Supergraph, subgraphs: list[Subgraph]) -> None:
                     link_import=f'["@{name}"]',
                 )
             )
+
+
+EXECUTABLE_LOCATIONS = (
+    "QUERY",
+    "MUTATION",
+    "SUBSCRIPTION",
+    "FIELD",
+    "FRAGMENT_DEFINITION",
+    "FRAGMENT_SPREAD",
+    "INLINE_FRAGMENT",
+    "VARIABLE_DEFINITION",
+)
+
+
+def _executable_directives(subgraphs: list[Subgraph]) -> dict[str, str]:
+    """Directives clients may use in operations: kept when every subgraph defines them.
+
+    Locations, arguments and repeatability are intersected, since the router
+    forwards such directives to whichever subgraph serves the field.
+    """
+    result: dict[str, str] = {}
+    names = sorted(set.intersection(*(set(s.directive_defs) for s in subgraphs)))
+    for name in names:
+        definitions = [s.directive_defs[name] for s in subgraphs]
+        locations = [
+            location
+            for location in EXECUTABLE_LOCATIONS
+            if all(location in d.locations for d in definitions)
+        ]
+        if not locations:
+            continue
+        arguments = {
+            arg_name: arg
+            for arg_name, arg in definitions[0].args.items()
+            if all(arg_name in d.args for d in definitions)
+        }
+        merged = CustomDirective(
+            name=name,
+            locations=locations,
+            repeatable=all(d.repeatable for d in definitions),
+            args=arguments,
+        )
+        result[name] = _print_directive(merged)
+    return result
 
 
 def _print_directive(directive: CustomDirective) -> str:

@@ -237,6 +237,8 @@ def print_supergraph(supergraph: Supergraph) -> str:
         del directives["inaccessible"]
     for directive in supergraph.composed_directives:
         directives[directive.name] = directive.definition
+    for name, definition in supergraph.executable_directives.items():
+        directives.setdefault(name, definition)
     blocks = [directives[name] for name in sorted(directives, key=lambda n: (n.lower(), n))]
 
     types: dict[str, str] = dict(_FIXED_TYPES)

@@ -97,5 +97,6 @@ class Supergraph:
     types: dict[str, MergedType]
     roots: dict[str, str]
     composed_directives: list[MergedDirective] = field(default_factory=list)
+    executable_directives: dict[str, str] = field(default_factory=dict)  # name -> definition
     uses_tag: bool = False
     uses_inaccessible: bool = False
