@@ -31,8 +31,12 @@ def service_config(service: str) -> SettingsConfigDict:
 
 
 def _shared(name: str) -> Any:
-    """A field read from the platform-wide variable as well as the service one."""
-    return AliasChoices(name.lower(), f"SHOPGRAPH_{name.upper()}")
+    """A field read from the platform-wide `SHOPGRAPH_<NAME>` as well as the service one.
+
+    (The service's own prefixed variable comes with the field name. A bare alias
+    such as "env" would also read an unrelated `$ENV` or `$DATA_DIR`.)
+    """
+    return AliasChoices(f"SHOPGRAPH_{name.upper()}")
 
 
 class ServiceSettings(BaseSettings):
