@@ -149,7 +149,7 @@ class Merger:
         return merged
 
     def join_types(self, source: Source, type_def: TypeDef) -> list[JoinType]:
-        extension = source.subgraph.fed2 and is_extension(type_def)
+        extension = is_extension(type_def)
         interface_object = type_def.has("interfaceObject")
         keys = type_def.applied("key")
         if not keys:

@@ -41,7 +41,8 @@ def upgrade_fed1(subgraph: Subgraph, everyone: list[Subgraph], errors: ErrorColl
     _remove_external_on_key_fields_of_extensions(subgraph, others)
     _remove_inactive_provides_and_requires(subgraph)
     for type_def in subgraph.types.values():
-        type_def.directives = _drop(type_def.directives, "extends")
+        # Apollo keeps @extends (it still marks join__type(extension: true)) but
+        # drops the `extend type` form.
         type_def.has_definition = True
         type_def.has_extension = False
         for field_def in type_def.fields.values():
