@@ -404,6 +404,17 @@ class Merger:
                         "Keep @override only in the subgraph the field moves to.",
                     )
                     continue
+                if origin_field.has("requires"):
+                    self.error(
+                        "OVERRIDE_COLLISION_WITH_ANOTHER_DIRECTIVE",
+                        f'@override cannot be used on field "{merged.name}.{name}" on subgraph '
+                        f'"{source.subgraph.name}" since "{merged.name}.{name}" on "{origin}" '
+                        'is marked with directive "@requires"',
+                        [source.subgraph.name, origin],
+                        f"{merged.name}.{name}",
+                        f'Remove @requires from the field in "{origin}" before moving it.',
+                    )
+                    continue
                 if origin_source.facts.is_external(merged.name, name):
                     continue
                 used = (merged.name, name) in origin_source.facts.used

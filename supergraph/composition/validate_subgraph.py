@@ -181,6 +181,16 @@ def _check_keys(
     subgraph: Subgraph, facts: SubgraphFacts, type_def: TypeDef, errors: ErrorCollector
 ) -> None:
     keys = type_def.applied("key")
+    if type_def.has("interfaceObject") and not keys:
+        _report(
+            errors,
+            subgraph,
+            "INTERFACE_OBJECT_USAGE_ERROR",
+            "The @interfaceObject directive can only be applied to entity types but type "
+            f'"{type_def.name}" has no @key in this subgraph.',
+            type_def.name,
+            "Give the type the @key of the interface it stands for.",
+        )
     if keys and type_def.kind == "interface" and subgraph.fed2 and subgraph.federation_minor < 3:
         _report(
             errors,

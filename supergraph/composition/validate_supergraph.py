@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from graphql import EnumValueNode, ListValueNode, ObjectValueNode, ValueNode, parse_value
+
 from supergraph.composition import typeref
 from supergraph.composition.errors import ErrorCollector
 from supergraph.composition.model import Subgraph
@@ -125,6 +127,8 @@ def _check_inaccessible(supergraph: Supergraph, errors: ErrorCollector) -> None:
                         _required(errors, arg_coordinate)
                 elif _hidden(supergraph, arg.type):
                     _referenced(errors, arg_coordinate, typeref.named(arg.type))
+                else:
+                    _check_default(supergraph, arg_coordinate, arg.type, arg.default, errors)
         for input_field in type_def.input_fields.values():
             coordinate = f"{type_def.name}.{input_field.name}"
             if "@inaccessible" in input_field.directives:
@@ -132,6 +136,51 @@ def _check_inaccessible(supergraph: Supergraph, errors: ErrorCollector) -> None:
                     _required(errors, coordinate)
             elif _hidden(supergraph, input_field.type):
                 _referenced(errors, coordinate, typeref.named(input_field.type))
+            else:
+                _check_default(
+                    supergraph, coordinate, input_field.type, input_field.default, errors
+                )
+
+
+def _hidden_enum_values(supergraph: Supergraph, ref: str, value: ValueNode) -> list[str]:
+    """Coordinates of @inaccessible enum values a (default) value mentions."""
+    target = supergraph.types.get(typeref.named(ref))
+    if isinstance(value, ListValueNode):
+        inner = typeref.item(ref) if typeref.is_list(ref) else ref
+        return [c for v in value.values for c in _hidden_enum_values(supergraph, inner, v)]
+    if target is None:
+        return []
+    if isinstance(value, EnumValueNode) and target.kind == "enum":
+        enum_value = target.values.get(value.value)
+        hidden = enum_value is not None and enum_value.inaccessible
+        return [f"{target.name}.{value.value}"] if hidden else []
+    if isinstance(value, ObjectValueNode) and target.kind == "input":
+        found = []
+        for field_node in value.fields:
+            input_field = target.input_fields.get(field_node.name.value)
+            if input_field is not None:
+                found += _hidden_enum_values(supergraph, input_field.type, field_node.value)
+        return found
+    return []
+
+
+def _check_default(
+    supergraph: Supergraph,
+    coordinate: str,
+    ref: str,
+    default: str | None,
+    errors: ErrorCollector,
+) -> None:
+    if default is None:
+        return
+    for enum_value in _hidden_enum_values(supergraph, ref, parse_value(default)):
+        errors.add(
+            "DEFAULT_VALUE_USES_INACCESSIBLE",
+            f'Enum value "{enum_value}" is @inaccessible but is used in the default value of '
+            f'"{coordinate}", which is in the API schema.',
+            coordinate=coordinate,
+            hint="Change the default value, or make the argument/field @inaccessible too.",
+        )
 
 
 def _check_children(type_def: MergedType, errors: ErrorCollector) -> None:
