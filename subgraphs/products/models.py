@@ -56,6 +56,10 @@ class Product(UUIDPrimaryKey, Timestamps, Base):
         Index("ix_products_name", "name"),
         Index("ix_products_price", "price"),
         Index("ix_products_created_at", "created_at"),
+        # Category pages in each sort order (migration 0002).
+        Index("ix_products_category_name", "category", "name", "id"),
+        Index("ix_products_category_price", "category", "price", "id"),
+        Index("ix_products_category_created_at", "category", "created_at", "id"),
     )
 
     name: Mapped[str] = mapped_column(String(NAME_MAX_LENGTH), nullable=False)

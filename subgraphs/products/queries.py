@@ -42,6 +42,15 @@ class Keyset:
 
 @dataclass(frozen=True)
 class SearchTerms:
-    """Sanitised search words: letters and digits only, each matched as a prefix."""
+    """Sanitised search words: letters and digits only.
+
+    Each word matches as a prefix ("lapt" finds "Laptop"), except single characters:
+    those match only themselves, since a one-letter prefix matches most of the
+    vocabulary and makes the search cost a scan of much of the index.
+    """
 
     words: tuple[str, ...]
+
+    def as_prefixes(self) -> list[tuple[str, bool]]:
+        """Each word with whether it is matched as a prefix."""
+        return [(word, len(word) > 1) for word in self.words]

@@ -15,14 +15,13 @@ from typing import Any
 from sqlalchemy import (
     ColumnElement,
     Select,
-    and_,
     func,
     literal_column,
-    or_,
     select,
     table,
     text,
     true,
+    tuple_,
     update,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -88,11 +87,9 @@ async def list_products(
     column = _SORT_COLUMNS[ordering.field]
     statement = _restricted(select(Product), criteria)
     if after is not None:
-        if ordering.descending:
-            position = or_(column < after.value, and_(column == after.value, Product.id < after.id))
-        else:
-            position = or_(column > after.value, and_(column == after.value, Product.id > after.id))
-        statement = statement.where(position)
+        # A row-value comparison lets PostgreSQL seek the (column, id) index directly.
+        key, start = tuple_(column, Product.id), tuple_(after.value, after.id)
+        statement = statement.where(key < start if ordering.descending else key > start)
     if ordering.descending:
         statement = statement.order_by(column.desc(), Product.id.desc())
     else:
@@ -114,13 +111,16 @@ def _search_statement(
         # Words are letters and digits only, so `word:*` joined by `&` is a valid
         # tsquery whatever the user typed; the config stems them like the index.
         tsquery = func.to_tsquery(
-            literal_column("'english'::regconfig"), " & ".join(f"{w}:*" for w in terms.words)
+            literal_column("'english'::regconfig"),
+            " & ".join(f"{word}:*" if prefix else word for word, prefix in terms.as_prefixes()),
         )
         vector: ColumnElement[Any] = literal_column("products.search_vector")
         rank = func.ts_rank(literal_column(_PG_RANK_WEIGHTS), vector, tsquery)
         return base.where(vector.op("@@")(tsquery)), rank.desc()
     # SQLite: FTS5 with the same prefix semantics; bm25 is "lower is better".
-    match = " AND ".join(f'"{w}"*' for w in terms.words)
+    match = " AND ".join(
+        f'"{word}"*' if prefix else f'"{word}"' for word, prefix in terms.as_prefixes()
+    )
     statement = base.join(table("products_fts"), text("products_fts.rowid = products.rowid")).where(
         text("products_fts MATCH :match").bindparams(match=match)
     )

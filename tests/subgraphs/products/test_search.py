@@ -62,6 +62,12 @@ async def test_name_matches_rank_above_description_matches(products_app: Running
     assert "Retired Laptop" not in found
 
 
+async def test_single_letters_match_whole_words_only(products_app: RunningApp) -> None:
+    await seed_search_catalog(products_app)
+    assert await names_for(products_app, "usb-c dock") == ["USB-C Dock"]
+    assert await names_for(products_app, "g laptop") == []
+
+
 async def test_every_word_must_match(products_app: RunningApp) -> None:
     await seed_search_catalog(products_app)
     assert await names_for(products_app, "gaming lapt") == ["Gaming Laptop 17"]
@@ -83,6 +89,9 @@ async def test_search_combines_with_filters(products_app: RunningApp) -> None:
         "laptop OR 1=1",
         "(laptop) <-> & ",
         'NEAR(laptop) "',
+        "² ① ﬁ ٣ 〇 ⅷ café 😀 laptop",  # noqa: RUF001 - odd Unicode on purpose
+        "the a of laptop",
+        "usb-c",
     ],
 )
 async def test_query_syntax_and_sql_fragments_are_plain_words(

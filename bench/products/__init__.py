@@ -1,0 +1,1 @@
+"""The products subgraph benchmark: search and filtered listing over a large catalog."""
