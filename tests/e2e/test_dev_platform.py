@@ -102,3 +102,14 @@ def test_the_demo_accounts_the_banner_prints_can_log_in(platform: DevPlatform) -
         login = graphql(platform.url("users"), LOGIN, {"email": email, "password": password})
         me = graphql(platform.url("users"), ME, token=login["login"]["accessToken"])["me"]
         assert me["email"] == email
+
+
+def test_the_gateway_serves_the_graph_or_the_banner_says_why_not(platform: DevPlatform) -> None:
+    if "gateway" not in platform.announced_urls():
+        # Only while the router cannot serve yet: dev must say so, not fail silently.
+        assert "gateway: not started (" in platform.process.log()
+        return
+    email, password = platform.announced_demo_accounts()[-1]
+    token = graphql(platform.url("users"), LOGIN, {"email": email, "password": password})
+    me = graphql(platform.url("gateway"), ME, token=token["login"]["accessToken"])["me"]
+    assert me["email"] == email
