@@ -50,7 +50,9 @@ def join_metadata(sdl: str) -> dict[str, Any]:
             assert isinstance(definition, EnumTypeDefinitionNode)
             for value in definition.values or ():
                 graph_names[value.name.value] = _of(value.directives, "join__graph")[0]["name"]
-        elif not definition.name.value.startswith(("join__", "link__")):
+        elif "__" not in definition.name.value:
+            # Namespaced types (join__*, link__*, requiresScopes__Scope, ...) belong
+            # to linked specs, not to the graph.
             types.append(definition)
     metadata: dict[str, Any] = {}
     for type_node in types:
