@@ -88,6 +88,25 @@ class OrderPayments:
         await self._commit_stock(sessionmaker, deps, order)
         return order
 
+    async def settle_unanswered(
+        self, sessionmaker: Sessionmaker, deps: OrdersDependencies, order_id: uuid.UUID
+    ) -> None:
+        """Ask the provider again about an unpaid order's attempt whose answer was lost.
+
+        The worker does this before expiring an order: a charge that went through
+        makes the order PAID instead of cancelled; a decline lets it expire.
+        """
+        async with sessionmaker.begin() as session:
+            order = await repository.get_order(session, order_id, for_update=True)
+            if order is None or order.status != OrderStatus.PENDING:
+                return
+            charges = await repository.charges_of_order(session, order_id)
+            pending = next((c for c in charges if c.status == PaymentStatus.PENDING), None)
+            if pending is None:
+                return
+            await self._settle(session, deps, order, None, pending)
+        await self._commit_stock(sessionmaker, deps, order)
+
     def _check_payable(self, order: Order, deps: OrdersDependencies) -> None:
         status = OrderStatus(order.status)
         if status in (OrderStatus.PAID, OrderStatus.SHIPPED, OrderStatus.DELIVERED):
@@ -104,7 +123,7 @@ class OrderPayments:
         session: AsyncSession,
         deps: OrdersDependencies,
         order: Order,
-        principal: Principal,
+        principal: Principal | None,
         payment: Payment,
     ) -> DomainError | None:
         """Ask again about an attempt whose answer was lost, and record the outcome."""
@@ -160,7 +179,7 @@ class OrderPayments:
         session: AsyncSession,
         deps: OrdersDependencies,
         order: Order,
-        principal: Principal,
+        principal: Principal | None,
     ) -> None:
         await self._lifecycle.transition(
             session,
@@ -168,7 +187,7 @@ class OrderPayments:
             order,
             OrderStatus.PAID,
             actor=Actor.PAYMENT,
-            label=f"user:{principal.subject}",
+            label="system:payment" if principal is None else f"user:{principal.subject}",
             reason="payment approved",
         )
 

@@ -19,6 +19,7 @@ from subgraphs.kit.errors import DomainError
 from subgraphs.orders import repository
 from subgraphs.orders.dependencies import OrdersDependencies
 from subgraphs.orders.models import OrderStatus, PendingStockAction, StockAction
+from subgraphs.orders.payments import payments
 from subgraphs.orders.service import orders
 
 logger = logging.getLogger("shopgraph.orders.worker")
@@ -34,6 +35,15 @@ class RoundReport:
 async def run_round(sessionmaker: Sessionmaker, deps: OrdersDependencies) -> RoundReport:
     """One pass of the worker's jobs (also what tests call to run it on demand)."""
     report = RoundReport()
+    async with sessionmaker() as session:
+        due = await repository.expired_pending_order_ids(session, now=deps.clock())
+    for order_id in due:
+        try:
+            await payments.settle_unanswered(sessionmaker, deps, order_id)
+        except DomainError as error:
+            logger.info(
+                "payment still unsettled", extra={"order": str(order_id), "error": error.code}
+            )
     report.expired = await orders.expire_due(sessionmaker, deps)
     async with sessionmaker() as session:
         pending = await repository.pending_stock_actions(session)

@@ -224,6 +224,26 @@ async def test_unpaid_order_expires_and_its_stock_is_released(orders_api: Orders
     assert late.error_codes == ["ORDER_NOT_PAYABLE"]
 
 
+async def test_expiry_first_settles_a_payment_whose_answer_was_lost(
+    orders_api: OrdersHarness,
+) -> None:
+    buyer, product, order = await placed(orders_api, quantity=2)
+    lost = await orders_api.gql(PAY, {"id": order["id"], "token": "tok_timeout"}, token=buyer.token)
+    assert lost.error_codes == ["PAYMENT_PROVIDER_UNAVAILABLE"]
+    window = orders_api.deps.payment_window
+    orders_api.deps.clock = lambda: utcnow() + window + timedelta(seconds=1)
+
+    report = await orders_api.run_worker()
+
+    # The charge went through at the provider: the order is paid, not expired.
+    assert report.expired == 0
+    settled = (await orders_api.gql(ORDER, {"id": order["id"]}, token=buyer.token)).ok()["order"]
+    assert settled["status"] == "PAID"
+    assert settled["statusHistory"][-1]["actor"] == "system:payment"
+    assert [p["status"] for p in settled["payments"]] == ["APPROVED"]
+    assert await product_stock(orders_api.peers.products.base_url, product) == 8
+
+
 async def test_another_users_order_is_not_found(orders_api: OrdersHarness) -> None:
     owner, _, order = await placed(orders_api)
     other = await register_customer(orders_api.peers.users.base_url)
