@@ -82,7 +82,7 @@ def _add_spec_usage(supergraph: Supergraph, subgraphs: list[Subgraph]) -> None:
     seen: set[str] = set()
     for subgraph in subgraphs:
         for name, url in sorted(subgraph.composed_directives.items()):
-            if name in seen or url is None:
+            if name in seen:
                 continue
             seen.add(name)
             supergraph.composed_directives.append(

@@ -60,7 +60,6 @@ class OtherLink:
     name: str
     namespace: str
     imports: dict[str, str]  # local directive name -> name in the spec
-    raw_import: list[Any] | None
 
 
 @dataclass
@@ -143,14 +142,12 @@ def _other_links(links: list[dict[str, Any]]) -> list[OtherLink]:
             for spec_name, local in _imports(link.get("import"))
             if spec_name.startswith("@")
         }
-        raw = link.get("import")
         others.append(
             OtherLink(
                 url=url,
                 name=match.group("name"),
                 namespace=str(link.get("as") or match.group("name")),
                 imports=imports,
-                raw_import=list(raw) if isinstance(raw, list) else None,
             )
         )
     return others

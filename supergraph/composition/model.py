@@ -90,11 +90,8 @@ class Subgraph:
     fed2: bool
     directive_defs: dict[str, CustomDirective]
     federation_minor: int = 0
-    # Directives named by @composeDirective, with the @link that brought each in.
-    composed_directives: dict[str, str | None] = field(default_factory=dict)
-    link_urls: dict[str, tuple[str, list[Any] | None]] = field(default_factory=dict)
-    # Interfaces that carried @key in a Federation 1 subgraph (Apollo drops those keys).
-    fed1_interface_keys: set[str] = field(default_factory=set)
+    # Directives named by @composeDirective -> URL of the @link that brought each in.
+    composed_directives: dict[str, str] = field(default_factory=dict)
 
     def field(self, type_name: str, field_name: str) -> FieldDef | None:
         type_def = self.types.get(type_name)

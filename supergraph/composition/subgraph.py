@@ -179,22 +179,26 @@ def parse_subgraph(name: str, url: str, sdl: str, errors: ErrorCollector) -> Sub
         directive_defs=custom,
         federation_minor=resolution.minor,
     )
-    for other in resolution.others:
-        subgraph.link_urls[other.url] = (other.namespace, other.raw_import)
-    for applied in reader.directives(schema_directives, "schema"):
+    _read_composed_directives(
+        subgraph, reader.directives(schema_directives, "schema"), resolution, errors
+    )
+    return subgraph
+
+
+def _read_composed_directives(
+    subgraph: Subgraph,
+    schema_directives: list[AppliedDirective],
+    resolution: LinkResolution,
+    errors: ErrorCollector,
+) -> None:
+    """Record each @composeDirective with the @link that brings its directive in."""
+    name = subgraph.name
+    for applied in schema_directives:
         if applied.name != "composeDirective":
             continue
         directive_name = str(applied.args.get("name", ""))
         local = directive_name.lstrip("@")
-        source = next(
-            (
-                o.url
-                for o in resolution.others
-                if local in o.imports or local.startswith(o.namespace + "__")
-            ),
-            None,
-        )
-        if not directive_name.startswith("@") or local not in custom:
+        if not directive_name.startswith("@") or local not in subgraph.directive_defs:
             errors.add(
                 "DIRECTIVE_COMPOSITION_ERROR",
                 f"[{name}] Could not find matching directive definition for argument to "
@@ -203,6 +207,14 @@ def parse_subgraph(name: str, url: str, sdl: str, errors: ErrorCollector) -> Sub
                 hint="Name a directive defined in the subgraph, with its leading @.",
             )
             continue
+        source = next(
+            (
+                link.url
+                for link in resolution.others
+                if local in link.imports or local.startswith(link.namespace + "__")
+            ),
+            None,
+        )
         if source is None:
             errors.add(
                 "DIRECTIVE_COMPOSITION_ERROR",
@@ -213,7 +225,6 @@ def parse_subgraph(name: str, url: str, sdl: str, errors: ErrorCollector) -> Sub
             )
             continue
         subgraph.composed_directives[local] = source
-    return subgraph
 
 
 def _schema_parts(

@@ -50,8 +50,6 @@ def upgrade_fed1(subgraph: Subgraph, everyone: list[Subgraph], errors: ErrorColl
         for directive in type_def.directives:
             directive.in_extension = False
         if type_def.kind == "interface":
-            if type_def.has("key"):
-                subgraph.fed1_interface_keys.add(type_def.name)
             type_def.directives = _drop(type_def.directives, "key")
             for field_def in type_def.fields.values():
                 field_def.directives = _drop(_drop(field_def.directives, "provides"), "requires")
