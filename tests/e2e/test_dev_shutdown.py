@@ -68,3 +68,19 @@ def test_a_child_that_dies_takes_the_platform_down_cleanly(tmp_path: Path) -> No
         assert "exited with -9: stopping the others" in dev.process.log()
     finally:
         dev.process.stop()
+
+
+def test_children_stop_even_when_dev_itself_is_killed_outright(tmp_path: Path) -> None:
+    dev = start_dev(tmp_path)
+    try:
+        dev.wait_ready()
+        children = descendants(dev.process.pid)
+        assert children
+
+        # SIGKILL leaves dev no chance to clean up: the kernel tells the children.
+        dev.process.signal(signal.SIGKILL)
+
+        assert dev.process.popen.wait(timeout=30) == -signal.SIGKILL
+        assert wait_until_gone(children, timeout=30) == set()
+    finally:
+        dev.process.stop()
