@@ -115,8 +115,11 @@ def public_jwk(key: PrivateKey | PublicKey) -> dict[str, str]:
     public = (
         key.public_key() if isinstance(key, rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey) else key
     )
+    # RFC 7517 4.3: `use` and `key_ops` should not both appear; PyJWT adds the
+    # latter (a list) for RSA keys, so it goes.
+    fields = {name: value for name, value in public_jwk_fields(public).items() if name != "key_ops"}
     return {
-        **public_jwk_fields(public),
+        **fields,
         "kid": key_id(public),
         "alg": algorithm_for(public),
         "use": "sig",

@@ -25,7 +25,7 @@ async def jwks(request: Request, response: Response) -> dict[str, list[dict[str,
     auth: AuthConfig = runtime_of(request).state[AUTH_STATE_KEY]
     # Verifiers may cache; they refetch on an unknown kid anyway.
     response.headers["cache-control"] = "public, max-age=300"
-    return {"keys": [public_jwk(auth.signer.private_key)]}
+    return {"keys": [public_jwk(key) for key in auth.verification_keys]}
 
 
 def create_app(settings: UsersSettings | None = None) -> FastAPI:
@@ -42,7 +42,7 @@ def create_app(settings: UsersSettings | None = None) -> FastAPI:
 
     def trusted_keys(runtime: ServiceRuntime) -> KeyResolver:
         auth: AuthConfig = runtime.state[AUTH_STATE_KEY]
-        return build_key_resolver(settings, own_user_keys=[auth.signer.private_key.public_key()])
+        return build_key_resolver(settings, own_user_keys=auth.verification_keys)
 
     return create_service_app(
         settings=settings,

@@ -26,6 +26,9 @@ class UsersSettings(ServiceSettings):
     # The private key access tokens are signed with (RS256 or ES256 PEM).
     # Development creates `<data_dir>/keys/users-signing.pem` on first start.
     signing_key_file: Path | None = None
+    # Keys signed with before a rotation (PEM, public or private): still published
+    # in the JWKS and accepted until the last token they signed has expired.
+    retired_signing_key_files: list[Path] = Field(default_factory=list)
     access_token_minutes: int = Field(default=15, ge=1, le=60)
     refresh_token_days: int = Field(default=30, ge=1, le=365)
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from subgraphs.kit.auth import TokenSigner
-from subgraphs.kit.keys import PrivateKey, load_or_create_private_key
+from subgraphs.kit.keys import PrivateKey, PublicKey, load_or_create_private_key, load_public_key
 from subgraphs.users.models import User
 from subgraphs.users.settings import UsersSettings
 
@@ -43,6 +43,7 @@ class AuthConfig:
     access_ttl: timedelta
     refresh_ttl: timedelta
     bcrypt_rounds: int
+    retired_keys: tuple[PublicKey, ...] = ()
 
     @classmethod
     def from_settings(cls, settings: UsersSettings, key: PrivateKey) -> AuthConfig:
@@ -51,7 +52,15 @@ class AuthConfig:
             access_ttl=timedelta(minutes=settings.access_token_minutes),
             refresh_ttl=timedelta(days=settings.refresh_token_days),
             bcrypt_rounds=settings.bcrypt_rounds,
+            retired_keys=tuple(
+                load_public_key(path) for path in settings.retired_signing_key_files
+            ),
         )
+
+    @property
+    def verification_keys(self) -> list[PublicKey]:
+        """The current signing key's public half first, then the retired ones."""
+        return [self.signer.private_key.public_key(), *self.retired_keys]
 
     def access_token(self, user: User, session_id: uuid.UUID) -> str:
         return self.signer.sign(

@@ -47,6 +47,8 @@ def test_a_public_jwk_names_its_key_and_holds_nothing_private(algorithm: str) ->
     assert jwk["alg"] == algorithm
     assert jwk["use"] == "sig"
     assert not {"d", "p", "q", "dp", "dq", "qi"} & set(jwk)
+    assert "key_ops" not in jwk  # RFC 7517: not together with `use`
+    assert all(isinstance(value, str) for value in jwk.values())
 
 
 def test_a_key_is_created_once_private_to_its_owner(tmp_path: Path) -> None:

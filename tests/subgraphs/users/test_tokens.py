@@ -10,7 +10,7 @@ import pytest
 from pydantic import ValidationError
 
 from subgraphs.kit.app import ServiceRuntime
-from subgraphs.kit.keys import generate_private_key, key_id, load_private_key
+from subgraphs.kit.keys import generate_private_key, key_id, load_private_key, private_key_pem
 from subgraphs.users.app import create_app
 from subgraphs.users.settings import UsersSettings
 from tests.subgraphs.kit.forged_tokens import rejected_tokens, signed, user_claims
@@ -134,3 +134,41 @@ async def test_production_does_not_create_a_missing_signing_key(tmp_path: Path) 
         async with app_client(create_app(settings)):
             pass
     assert not (tmp_path / "missing.pem").exists()
+
+
+async def test_after_a_key_rotation_old_tokens_verify_until_the_old_key_is_dropped(
+    database_url: str, tmp_path: Path, runtime: ServiceRuntime
+) -> None:
+    # `runtime` emptied the tables; these apps share them.
+    old_key, new_key = tmp_path / "old.pem", tmp_path / "new.pem"
+    old_key.write_bytes(private_key_pem(generate_private_key("ES256")))
+    new_key.write_bytes(private_key_pem(generate_private_key("RS256")))
+
+    def settings(signing: Path, retired: list[Path]) -> UsersSettings:
+        return UsersSettings(
+            environment="test",
+            database_url=database_url,
+            data_dir=tmp_path,
+            bcrypt_rounds=4,
+            signing_key_file=signing,
+            retired_signing_key_files=retired,
+        )
+
+    async with app_client(create_app(settings(old_key, []))) as client:
+        old_token = (await logged_in(client, "rotation@example.com"))["accessToken"]
+
+    async with app_client(create_app(settings(new_key, [old_key]))) as client:
+        assert set(await jwks(client)) == {
+            key_id(load_private_key(new_key)),
+            key_id(load_private_key(old_key)),
+        }
+        assert (await execute(client, ME, token=old_token)).ok()["me"]
+        new_token = (await login(client, "rotation@example.com")).ok()["login"]["accessToken"]
+        assert jwt.get_unverified_header(new_token)["kid"] == key_id(load_private_key(new_key))
+        assert jwt.get_unverified_header(new_token)["alg"] == "RS256"
+
+    async with app_client(create_app(settings(new_key, []))) as client:
+        assert (await execute(client, ME, token=new_token)).ok()["me"]
+        refused = await execute(client, ME, token=old_token)
+        assert refused.error_codes == ["UNAUTHENTICATED"]
+        assert refused.errors[0]["extensions"]["details"]["reason"] == "kid"
