@@ -26,12 +26,9 @@ def test_root_supergraph_yaml_lists_the_shop_subgraphs_with_file_schemas() -> No
         assert subgraph.schema_file == ROOT / "schema" / f"{subgraph.name}.graphql"
 
 
-def test_checked_in_supergraph_is_fresh_when_present() -> None:
-    if not SUPERGRAPH_FILE.exists():
-        # Nothing composed is checked in yet (the shop subgraphs export their SDL
-        # into schema/ first), so nothing can be stale.
-        return
+def test_checked_in_supergraph_is_the_composition_of_the_checked_in_subgraphs() -> None:
     config = load_config(ROOT / "supergraph.yaml")
+    assert SUPERGRAPH_FILE.exists(), f"{SUPERGRAPH_FILE} is missing: run {FIX}"
     composed = compose(
         [SubgraphSource(s.name, s.routing_url, read_sdl(s)) for s in config.subgraphs]
     )
