@@ -215,6 +215,7 @@ async def main_async(args: argparse.Namespace) -> int:
             print(f"{figures.scenario}: {figures.rps} RPS, p95 {figures.p95_ms} ms", flush=True)
             results.append(figures)
     print_table(results)
+    print(f"load average at end: {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
     if args.output:
         args.output.write_text(
             json.dumps(
@@ -223,6 +224,9 @@ async def main_async(args: argparse.Namespace) -> int:
                     "concurrency": args.concurrency,
                     "seconds_per_scenario": args.seconds,
                     "cpu_count": os.cpu_count(),
+                    # The machine is shared: the load says how much the figures can be trusted.
+                    "load_average_at_end": os.getloadavg(),
+                    "finished_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
                     "results": [asdict(r) for r in results],
                 },
                 indent=2,
