@@ -240,6 +240,8 @@ class Merger:
         if deprecated is not None:
             result.directives.append(_print_deprecated(deprecated.applied("deprecated")[0]))
         result.args = self.merge_arguments(coordinate, resolving or present)
+        if resolving:
+            self.check_external_arguments(coordinate, result.args, present)
         overridden = self.resolve_overrides(merged, name, present)
         if merged.kind == "object":
             self.check_sharing(coordinate, merged.name, present, overridden)
@@ -288,6 +290,51 @@ class Merger:
                 coordinate,
                 "Declare the @external field with the type of the subgraph that resolves it.",
             )
+
+    def check_external_arguments(
+        self,
+        coordinate: str,
+        merged_args: dict[str, MergedInputValue],
+        present: list[tuple[Source, FieldDef]],
+    ) -> None:
+        """An @external declaration must repeat the owner's arguments faithfully."""
+        parent, field_name = coordinate.split(".")
+        for source, field_def in present:
+            if not source.facts.is_external(parent, field_name):
+                continue
+            where = f'subgraph "{source.subgraph.name}" (where "{coordinate}" is @external)'
+            for name, merged in merged_args.items():
+                arg = field_def.args.get(name)
+                arg_coordinate = f"{coordinate}({name}:)"
+                if arg is None:
+                    self.error(
+                        "EXTERNAL_ARGUMENT_MISSING",
+                        f'Field "{coordinate}" is missing argument "{arg_coordinate}" in some '
+                        f"subgraphs where it is marked @external: it is not declared in {where}.",
+                        [source.subgraph.name],
+                        arg_coordinate,
+                        "Declare the same arguments on the @external field.",
+                    )
+                elif arg.type != merged.type:
+                    self.error(
+                        "EXTERNAL_ARGUMENT_TYPE_MISMATCH",
+                        f'Type of argument "{arg_coordinate}" is incompatible across subgraphs '
+                        f'(where "{coordinate}" is marked @external): it has type '
+                        f'"{merged.type}" where resolved but type "{arg.type}" in {where}',
+                        [source.subgraph.name],
+                        arg_coordinate,
+                        "Give the argument the same type on the @external field.",
+                    )
+                elif arg.default != merged.default:
+                    self.error(
+                        "EXTERNAL_ARGUMENT_DEFAULT_MISMATCH",
+                        f'Argument "{arg_coordinate}" has incompatible defaults across '
+                        f'subgraphs (where "{coordinate}" is marked @external): it has '
+                        f"default {merged.default} where resolved but {arg.default} in {where}",
+                        [source.subgraph.name],
+                        arg_coordinate,
+                        "Give the argument the same default on the @external field.",
+                    )
 
     def merge_arguments(
         self, coordinate: str, sources: list[tuple[Source, FieldDef]]
