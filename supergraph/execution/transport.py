@@ -1,10 +1,18 @@
-"""Pooled keep-alive HTTP to subgraphs (aiohttp: the fastest client measured here)."""
+"""Pooled keep-alive HTTP to subgraphs.
+
+Plain-HTTP subgraphs use the minimal HTTP/1.1 client in http1.py (about 7 times
+cheaper per request than aiohttp, measured on the benchmark subgraphs); HTTPS
+subgraphs use aiohttp, the faster of the general clients measured (httpx costs
+more CPU per request).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 
 import aiohttp
+
+from supergraph.execution.http1 import Http1Error, Http1Pool
 
 _JSON_HEADERS = {"content-type": "application/json", "accept": "application/json"}
 
@@ -19,6 +27,9 @@ class SubgraphClient:
     def __init__(self, name: str, url: str, timeout_s: float, max_connections: int = 100) -> None:
         self.name = name
         self.url = url
+        self._http1 = (
+            Http1Pool(url, timeout_s, max_connections) if url.startswith("http://") else None
+        )
         self._timeout = aiohttp.ClientTimeout(total=timeout_s)
         self._max_connections = max_connections
         self._session: aiohttp.ClientSession | None = None
@@ -36,6 +47,16 @@ class SubgraphClient:
         return self._session
 
     async def post(self, body: bytes, headers: Mapping[str, str] | None = None) -> bytes:
+        if self._http1 is not None:
+            try:
+                status, payload = await self._http1.post(body, headers)
+            except TimeoutError as error:
+                raise SubgraphHttpError("the request timed out") from error
+            except (Http1Error, OSError) as error:
+                raise SubgraphHttpError(str(error) or type(error).__name__) from error
+            if status >= 400 and not payload.startswith(b"{"):
+                raise SubgraphHttpError(f"HTTP status {status}")
+            return payload
         session = self._session or self._open()
         request_headers = {**_JSON_HEADERS, **headers} if headers else _JSON_HEADERS
         try:
@@ -50,6 +71,8 @@ class SubgraphClient:
             raise SubgraphHttpError(str(error) or type(error).__name__) from error
 
     async def close(self) -> None:
+        if self._http1 is not None:
+            await self._http1.close()
         if self._session is not None:
             await self._session.close()
             self._session = None

@@ -95,11 +95,20 @@ class QSelection:
             if qfield.arguments:
                 text += "(" + ",".join(print_ast(a) for a in qfield.arguments) + ")"
             if qfield.selection is not None:
-                text += qfield.selection.print()
+                text += (
+                    qfield.selection.print()
+                    if not qfield.selection.is_empty()
+                    else ("{__typename}")
+                )
             parts.append(text)
         for type_name, fragment in self.fragments.items():
-            parts.append(f"...on {type_name}{fragment.print()}")
+            if not fragment.is_empty():
+                parts.append(f"...on {type_name}{fragment.print()}")
         return "{" + " ".join(parts) + "}"
+
+    def is_empty(self) -> bool:
+        """Selects nothing (a type condition nothing was planned under)."""
+        return not self.fields and all(f.is_empty() for f in self.fragments.values())
 
     def variables(self) -> set[str]:
         """Names of the operation variables used in arguments anywhere in this selection."""

@@ -5,7 +5,10 @@ from __future__ import annotations
 import json
 
 import httpx
+import pytest
 from benchmark_subgraphs import BENCHMARK, BenchmarkSubgraphs
+
+pytestmark = pytest.mark.asyncio(loop_scope="session")
 
 
 async def test_benchmark_query_returns_expected_response_with_seven_fetches_in_four_waves(

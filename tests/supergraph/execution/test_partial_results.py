@@ -13,6 +13,8 @@ from supergraph.server.settings import GatewaySettings
 from tests.support.graphql import app_client
 from tests.support.processes import PYTHON, ROOT, free_port, running_process
 
+pytestmark = pytest.mark.asyncio(loop_scope="session")
+
 SUPERGRAPH = """
 schema
   @link(url: "https://specs.apollo.dev/link/v1.0")

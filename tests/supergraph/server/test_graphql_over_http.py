@@ -13,6 +13,8 @@ from supergraph.server.app import create_gateway_app
 from supergraph.server.settings import GatewaySettings
 from tests.support.graphql import app_client
 
+pytestmark = pytest.mark.asyncio(loop_scope="session")
+
 BENCHMARK = Path(__file__).resolve().parents[4] / "shared/bench/federation-benchmark"
 
 
