@@ -177,6 +177,19 @@ mutation Price($id: ID!, $price: Money!) { updateProduct(id: $id, input: {price:
 """
 
 
+SET_ACTIVE = """
+mutation Active($id: ID!, $active: Boolean!) { setUserActive(id: $id, isActive: $active) { id } }
+"""
+
+
+async def set_user_active(
+    users_url: str, admin_token: str, user_id: uuid.UUID, active: bool
+) -> None:
+    async with httpx.AsyncClient(base_url=users_url, timeout=30) as client:
+        variables = {"id": str(user_id), "active": active}
+        (await execute(client, SET_ACTIVE, variables, token=admin_token)).ok()
+
+
 async def register_customer(users_url: str) -> Customer:
     email = f"buyer-{uuid.uuid4().hex[:12]}@example.com"
     async with httpx.AsyncClient(base_url=users_url, timeout=30) as client:

@@ -18,6 +18,12 @@ pytestmark = pytest.mark.asyncio(loop_scope="session")
 PLACE = """
 mutation P($input: PlaceOrderInput!) { placeOrder(input: $input) { id status } }
 """
+CANCEL = """
+mutation C($id: ID!) { cancelOrder(orderId: $id) { status statusHistory { reason } } }
+"""
+PAY = """
+mutation Pay($id: ID!) { payOrder(orderId: $id, payment: {token: "tok_visa"}) { status } }
+"""
 
 
 async def force_item_write_failure(api: OrdersHarness, quantity: int) -> None:
@@ -65,21 +71,57 @@ async def test_a_failed_order_write_releases_the_reservation(orders_api: OrdersH
     assert await orders_api.scalar("SELECT count(*) FROM pending_stock_actions") == 0
 
 
-async def test_products_down_gives_a_clear_error_and_a_queued_release(
-    orders_api: OrdersHarness,
-) -> None:
-    peers = orders_api.peers
-    buyer = await register_customer(peers.users.base_url)
-    product = await create_product(peers.products.base_url, peers.keys.admin_token(), stock=10)
-    settings = orders_settings(peers, orders_api.database_url)
-    working = orders_api.deps.products
-    down = ServiceClient(
+def unreachable_products(api: OrdersHarness) -> ServiceClient:
+    settings = orders_settings(api.peers, api.database_url)
+    return ServiceClient(
         name="products",
         url=f"http://127.0.0.1:{free_port()}/graphql",  # nothing listens there
         signer=load_service_signer(settings),
         caller="orders",
         timeout_seconds=2,
     )
+
+
+async def test_cancel_and_pay_while_products_is_down_catch_up_later(
+    orders_api: OrdersHarness,
+) -> None:
+    peers = orders_api.peers
+    buyer = await register_customer(peers.users.base_url)
+    product = await create_product(peers.products.base_url, peers.keys.admin_token(), stock=10)
+    items = {"input": {"items": [{"productId": str(product), "quantity": 2}]}}
+    to_cancel = (await orders_api.gql(PLACE, items, token=buyer.token)).ok()["placeOrder"]
+    to_pay = (await orders_api.gql(PLACE, items, token=buyer.token)).ok()["placeOrder"]
+    assert await product_stock(peers.products.base_url, product) == 6
+    working, down = orders_api.deps.products, unreachable_products(orders_api)
+    orders_api.deps.products = ProductsCatalog(down)
+    try:
+        cancelled = await orders_api.gql(CANCEL, {"id": to_cancel["id"]}, token=buyer.token)
+        paid = await orders_api.gql(PAY, {"id": to_pay["id"]}, token=buyer.token)
+        assert (await orders_api.run_worker()).stock_actions_left == 2
+    finally:
+        orders_api.deps.products = working
+        await down.aclose()
+
+    # Neither the customer nor the payment waits for products.
+    assert cancelled.ok()["cancelOrder"]["status"] == "CANCELLED"
+    assert paid.ok()["payOrder"]["status"] == "PAID"
+    assert await product_stock(peers.products.base_url, product) == 6
+    assert (await orders_api.run_worker()).stock_actions_done == 2
+    assert await orders_api.scalar("SELECT count(*) FROM pending_stock_actions") == 0
+    assert await product_stock(peers.products.base_url, product) == 8
+    # The paid order's stock is now sold for good: cancelling cannot put it back.
+    late = (await orders_api.gql(CANCEL, {"id": to_pay["id"]}, token=buyer.token)).ok()
+    assert await product_stock(peers.products.base_url, product) == 8
+    assert "already sold" in late["cancelOrder"]["statusHistory"][-1]["reason"]
+
+
+async def test_products_down_gives_a_clear_error_and_a_queued_release(
+    orders_api: OrdersHarness,
+) -> None:
+    peers = orders_api.peers
+    buyer = await register_customer(peers.users.base_url)
+    product = await create_product(peers.products.base_url, peers.keys.admin_token(), stock=10)
+    working, down = orders_api.deps.products, unreachable_products(orders_api)
     orders_api.deps.products = ProductsCatalog(down)
     try:
         result = await orders_api.gql(

@@ -7,7 +7,12 @@ import uuid
 import pytest
 
 from tests.subgraphs.orders.conftest import OrdersHarness
-from tests.subgraphs.orders.peers import create_product, product_stock, register_customer
+from tests.subgraphs.orders.peers import (
+    create_product,
+    product_stock,
+    register_customer,
+    set_user_active,
+)
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
@@ -122,5 +127,22 @@ async def test_place_order_rejects_bad_input(orders_api: OrdersHarness) -> None:
     assert await codes({"items": [unknown]}) == ["PRODUCT_NOT_FOUND"]
     anonymous = await orders_api.gql(PLACE, {"input": {"items": [line]}})
     assert anonymous.error_codes == ["UNAUTHENTICATED"]
+    assert await orders_api.scalar("SELECT count(*) FROM orders") == 0
+    assert await product_stock(peers.products.base_url, product) == 10
+
+
+async def test_a_deactivated_user_cannot_order(orders_api: OrdersHarness) -> None:
+    peers = orders_api.peers
+    admin = peers.keys.admin_token()
+    buyer = await register_customer(peers.users.base_url)
+    product = await create_product(peers.products.base_url, admin, stock=10)
+    await set_user_active(peers.users.base_url, admin, buyer.id, False)
+
+    # The access token is still within its lifetime; the users service says no.
+    result = await orders_api.gql(
+        PLACE, {"input": {"items": [{"productId": str(product), "quantity": 1}]}}, token=buyer.token
+    )
+
+    assert result.error_codes == ["USER_CANNOT_ORDER"]
     assert await orders_api.scalar("SELECT count(*) FROM orders") == 0
     assert await product_stock(peers.products.base_url, product) == 10
