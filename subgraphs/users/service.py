@@ -16,7 +16,7 @@ from subgraphs.kit.auth import Principal
 from subgraphs.kit.errors import BadInput, Forbidden, NotFound, Unauthenticated
 from subgraphs.kit.orm import utcnow
 from subgraphs.kit.pagination import decode_cursor, encode_cursor, page_size
-from subgraphs.users import repository
+from subgraphs.users import audit, repository
 from subgraphs.users.errors import (
     EmailTaken,
     InvalidCredentials,
@@ -89,6 +89,7 @@ class UserService:
             await session.flush()
         except IntegrityError as error:  # a concurrent registration won the race
             raise EmailTaken("An account with this email already exists.", field="email") from error
+        audit.registered(user.id)
         return user
 
     async def login(
@@ -101,9 +102,12 @@ class UserService:
         user = await repository.user_by_email(session, normalised) if normalised else None
         if user is None:
             await burn_password_check(password, rounds=auth.bcrypt_rounds)
+            audit.login_failed(None)
             raise InvalidCredentials()
         if not await password_matches(password, user.password_hash) or not user.is_active:
+            audit.login_failed(user.id)
             raise InvalidCredentials()
+        audit.login_succeeded(user.id)
         return await self.start_session(session, auth, user)
 
     async def start_session(
@@ -126,6 +130,7 @@ class UserService:
             raise InvalidRefreshToken("Refresh token expired.", reason="expired")
         if not await repository.spend_refresh_token(session, stored.id, now):
             await repository.revoke_family(session, stored.family_id, now)
+            audit.refresh_token_reused(stored.user_id, stored.family_id)
             return RefreshReused(stored.family_id)
         user = await repository.user_by_id(session, stored.user_id)
         if user is None or not user.is_active:
