@@ -6,6 +6,7 @@ import pytest
 from composition_fixtures import all_fixtures
 
 from supergraph.composition import CompositionFailed, compose
+from supergraph.model.loader import load_supergraph
 
 FIXTURES = {f.name: f for f in all_fixtures()}
 SUCCESSES = [f for f in all_fixtures() if not f.expect]
@@ -58,3 +59,9 @@ def test_field_sharing_error_names_every_resolving_subgraph() -> None:
     assert error.coordinate == "Product.name"
     assert error.subgraphs == ("a", "b")
     assert "@shareable" in (error.hint or "")
+
+
+@pytest.mark.parametrize("fixture", SUCCESSES, ids=[f.name for f in SUCCESSES])
+def test_router_loads_every_supergraph_we_compose(fixture) -> None:  # type: ignore[no-untyped-def]
+    supergraph = load_supergraph(compose(fixture.subgraphs))
+    assert set(supergraph.graphs) == {s.name for s in fixture.subgraphs}
