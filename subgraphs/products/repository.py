@@ -203,14 +203,19 @@ async def add_adjustment(session: AsyncSession, adjustment: StockAdjustment) -> 
 async def lock_order(session: AsyncSession, order_id: uuid.UUID) -> None:
     """Serialise operations on one order's reservation until the transaction ends.
 
-    PostgreSQL: a transaction-scoped advisory lock, so two retries of the same
-    order cannot both find "no reservation yet". SQLite has one writer at a time.
+    Must come first in the transaction: what is read after it is current.
+    PostgreSQL: a transaction-scoped advisory lock per order, so two retries of
+    the same order cannot both find "no reservation yet" (other orders proceed).
+    SQLite: a write that changes nothing opens the transaction and takes the
+    database's single write lock now, before the reads rather than after them.
     """
     if _dialect(session) == "postgresql":
         await session.execute(
             text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))"),
             {"key": f"stock-reservation:{order_id}"},
         )
+    else:
+        await session.execute(text("UPDATE stock_reservations SET state = state WHERE 0 = 1"))
 
 
 async def reservations_for_order(

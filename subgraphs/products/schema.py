@@ -155,7 +155,8 @@ class Mutation:
     @strawberry.mutation(
         description=(
             "Reserve stock for every line of an order, or none (service credential only). "
-            "Idempotent per order id."
+            "Idempotent per order id: a retry with the same lines returns the reservation "
+            "as it stands, other lines are a RESERVATION_CONFLICT."
         )
     )
     async def reserve_stock(

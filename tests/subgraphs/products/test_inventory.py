@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 
 import pytest
@@ -309,3 +310,25 @@ async def test_only_a_service_credential_may_touch_inventory(
         assert result.error_codes == [expected]
     assert await stock_of(products_app.sessionmaker, product.id) == 8
     assert await reservation_rows(products_app, order_id) == [(product.id, 2, "RESERVED")]
+
+
+async def test_concurrent_retries_of_reserve_and_release_act_once(
+    products_app: RunningApp, tokens: Tokens
+) -> None:
+    product = await create_product(products_app.sessionmaker, stock_quantity=10)
+    order_id = str(uuid.uuid4())
+    reserve = {"orderId": order_id, "items": [line(product.id, 4)]}
+    reserved = await asyncio.gather(
+        *(products_app.execute(RESERVE, reserve, token=tokens.service) for _ in range(8))
+    )
+    assert [result.errors for result in reserved] == [[]] * 8
+    assert await stock_of(products_app.sessionmaker, product.id) == 6
+    released = await asyncio.gather(
+        *(
+            products_app.execute(RELEASE, {"orderId": order_id}, token=tokens.service)
+            for _ in range(8)
+        )
+    )
+    assert [result.errors for result in released] == [[]] * 8
+    assert await stock_of(products_app.sessionmaker, product.id) == 10
+    assert await reservation_rows(products_app, order_id) == [(product.id, 4, "RELEASED")]
