@@ -13,7 +13,7 @@ from subgraphs.kit.errors import Forbidden, NotFound
 from subgraphs.kit.graphql_errors import MaskUnexpectedErrors
 from subgraphs.users.context import UsersInfo
 from subgraphs.users.errors import InvalidRefreshToken
-from subgraphs.users.service import RefreshReused, may_view, user_cursor
+from subgraphs.users.service import RefreshReused, user_cursor
 from subgraphs.users.service import users as user_service
 from subgraphs.users.tokens import SESSION_CLAIM
 from subgraphs.users.types import (
@@ -24,6 +24,7 @@ from subgraphs.users.types import (
     User,
     UserConnection,
     UserEdge,
+    load_visible_user,
     parse_user_id,
 )
 
@@ -44,13 +45,7 @@ class Query:
 
     @strawberry.field(description="One account: visible to that user, admins and services.")
     async def user(self, info: UsersInfo, id: strawberry.ID) -> User | None:
-        principal = info.context.require_principal()
-        user_id = parse_user_id(id)
-        if user_id is None:
-            return None
-        if not may_view(principal, user_id):
-            raise Forbidden("You may only see your own account.")
-        user = await info.context.loaders.user_by_id.load(user_id)
+        user = await load_visible_user(info, id)
         return None if user is None else User.from_model(user)
 
     @strawberry.field(description="All accounts, oldest first (admins only).")

@@ -50,14 +50,19 @@ class User:
     @classmethod
     async def resolve_reference(cls, info: UsersInfo, id: strawberry.ID) -> Self | None:
         """Entities are batched: every representation of a request shares one SELECT."""
-        principal = info.context.require_principal()
-        user_id = parse_user_id(id)
-        if user_id is None:
-            return None
-        if not may_view(principal, user_id):
-            raise Forbidden("You may only see your own account.")
-        user = await info.context.loaders.user_by_id.load(user_id)
+        user = await load_visible_user(info, id)
         return None if user is None else cls.from_model(user)
+
+
+async def load_visible_user(info: UsersInfo, id: str) -> models.User | None:
+    """The user `id` names, if the caller may see it (None when there is none)."""
+    principal = info.context.require_principal()
+    user_id = parse_user_id(id)
+    if user_id is None:
+        return None
+    if not may_view(principal, user_id):
+        raise Forbidden("You may only see your own account.")
+    return await info.context.loaders.user_by_id.load(user_id)
 
 
 def parse_user_id(value: str) -> uuid.UUID | None:
