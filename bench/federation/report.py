@@ -8,6 +8,8 @@ from typing import Any
 
 import orjson
 
+from bench.federation import wrk
+
 
 @dataclass
 class GatewayResult:
@@ -26,6 +28,7 @@ class GatewayResult:
     requests: int | None = None
     non_2xx: int | None = None
     socket_errors: int | None = None
+    timeouts: int | None = None
     one_connection_rps: float | None = None
     one_connection_p50_ms: float | None = None
     one_connection_p99_ms: float | None = None
@@ -119,11 +122,17 @@ def markdown(report: RunReport) -> str:
             f"| {_figure(result.other_cores_busy, 2)} |"
         )
     lines.extend(_ratios(report.results))
-    problems = [result for result in report.results if result.status != "ok"]
+    problems = [result for result in report.results if result.status != "ok" or result.timeouts]
     if problems:
-        lines.extend(["", "## Not measured or with errors", ""])
+        lines.extend(["", "## Not measured, failed, or slow", ""])
         for result in problems:
-            detail = result.reason or "no reason recorded"
+            if result.status == "ok":
+                detail = (
+                    f"{result.timeouts} requests took longer than wrk's {wrk.TIMEOUT_SECONDS} s "
+                    "timeout (left out of RPS and latency)"
+                )
+            else:
+                detail = result.reason or "no reason recorded"
             lines.append(f"- **{result.label}** ({result.status}): {_one_line(detail)}")
     lines.extend(
         [
@@ -150,14 +159,16 @@ def _ratios(results: list[GatewayResult]) -> list[str]:
     ours = by_key.get("shopgraph")
     if ours is None or ours.cpu_ms_per_request is None:
         return []
-    lines = ["", "Our router's CPU-ms per request against each peer (lower is better):", ""]
+    ratios = []
     for key in ("apollo-gateway", "hive-gateway", "hive-gateway-router-runtime"):
         peer = by_key.get(key)
         if peer is None or not peer.cpu_ms_per_request:
             continue
         ratio = ours.cpu_ms_per_request / peer.cpu_ms_per_request
-        lines.append(f"- vs {peer.label}: {ratio:.2f}x")
-    return lines
+        ratios.append(f"- vs {peer.label}: {ratio:.2f}x")
+    if not ratios:
+        return []
+    return ["", "Our router's CPU-ms per request against each peer (lower is better):", "", *ratios]
 
 
 def _one_line(text: str) -> str:

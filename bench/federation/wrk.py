@@ -13,6 +13,8 @@ INSTALL_HINT = (
     "(as root), then run the benchmark again"
 )
 
+TIMEOUT_SECONDS = 10
+
 _UNIT_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
 
 
@@ -26,7 +28,8 @@ class LoadResult:
     p50_ms: float
     p99_ms: float
     non_2xx: int
-    socket_errors: int
+    socket_errors: int  # connect, read and write errors: the gateway failed the request
+    timeouts: int  # requests that took longer than wrk's --timeout
 
 
 def find_wrk() -> str:
@@ -64,7 +67,7 @@ def run_load(
             f"-c{connections}",
             f"-d{seconds}s",
             "--timeout",
-            "10s",
+            f"{TIMEOUT_SECONDS}s",
             "--latency",
             "-s",
             str(script),
@@ -96,7 +99,8 @@ def parse_report(report: str) -> LoadResult:
         p50_ms=_percentile_ms(report, "50%"),
         p99_ms=_percentile_ms(report, "99%"),
         non_2xx=int(non_2xx.group(1)) if non_2xx else 0,
-        socket_errors=sum(int(value) for value in socket.groups()) if socket else 0,
+        socket_errors=sum(int(value) for value in socket.groups()[:3]) if socket else 0,
+        timeouts=int(socket.group(4)) if socket else 0,
     )
 
 

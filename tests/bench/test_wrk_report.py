@@ -48,15 +48,16 @@ def test_clean_report_gives_rps_and_percentiles_in_milliseconds() -> None:
     assert result.rps == pytest.approx(15246.55)
     assert result.p50_ms == pytest.approx(0.041)
     assert result.p99_ms == pytest.approx(8.89)
-    assert (result.non_2xx, result.socket_errors) == (0, 0)
+    assert (result.non_2xx, result.socket_errors, result.timeouts) == (0, 0, 0)
 
 
-def test_errors_and_second_units_are_read() -> None:
+def test_errors_timeouts_and_second_units_are_read() -> None:
     result = parse_report(WITH_ERRORS)
     assert result.p50_ms == pytest.approx(457.49)
     assert result.p99_ms == pytest.approx(1690.0)
     assert result.non_2xx == 7
-    assert result.socket_errors == 5
+    assert result.socket_errors == 2
+    assert result.timeouts == 3
 
 
 def test_a_report_without_figures_is_an_error() -> None:
