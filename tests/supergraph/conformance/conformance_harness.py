@@ -12,7 +12,7 @@ import asyncio
 import json
 import subprocess
 import tempfile
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -136,12 +136,8 @@ async def conformance_server(cases: list[Case]) -> AsyncIterator[ConformanceServ
             await asyncio.to_thread(server.stop)
 
 
-# Sends one GraphQL request body to a router and returns (status, JSON body).
-Poster = Callable[[dict[str, Any]], Any]
-
-
-class Fixtures:
-    """Talks to the fixture subgraphs' bookkeeping endpoints."""
+class SubgraphBook:
+    """The fixture subgraphs' bookkeeping: per-router fetch counts, request log, reset."""
 
     def __init__(self, client: httpx.AsyncClient, base_url: str) -> None:
         self.client = client
@@ -164,10 +160,10 @@ class Fixtures:
 
 
 async def ask(
-    client: httpx.AsyncClient, url: str, fixtures: Fixtures, tag: str, op: Operation
+    client: httpx.AsyncClient, url: str, subgraph_book: SubgraphBook, tag: str, op: Operation
 ) -> Answer:
     """Run `op` through the router at `url`, counting the subgraph fetches it makes."""
-    await fixtures.reset(tag)
+    await subgraph_book.reset(tag)
     response = await client.post(url, json=op.request_body())
     try:
         body = response.json()
@@ -175,7 +171,7 @@ async def ask(
         raise AssertionError(
             f"{url} answered {response.status_code} with non-JSON {response.text[:300]!r}"
         ) from exc
-    return Answer(response.status_code, body, await fixtures.fetches(tag, op.case))
+    return Answer(response.status_code, body, await subgraph_book.fetches(tag, op.case))
 
 
 def differences(

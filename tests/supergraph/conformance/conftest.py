@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 from conformance_cases import Case, load_cases
-from conformance_harness import ConformanceServer, Fixtures, conformance_server
+from conformance_harness import ConformanceServer, SubgraphBook, conformance_server
 
 
 @pytest.fixture(scope="session")
@@ -24,5 +24,5 @@ async def http_client() -> AsyncIterator[httpx.AsyncClient]:
 
 
 @pytest.fixture(scope="session")
-def fixtures(node_side: ConformanceServer, http_client: httpx.AsyncClient) -> Fixtures:
-    return Fixtures(http_client, node_side.subgraphs_url)
+def subgraph_book(node_side: ConformanceServer, http_client: httpx.AsyncClient) -> SubgraphBook:
+    return SubgraphBook(http_client, node_side.subgraphs_url)

@@ -25,7 +25,7 @@ from conformance_harness import (
     OURS_TAG,
     Answer,
     ConformanceServer,
-    Fixtures,
+    SubgraphBook,
     ask,
     conformance_server,
     differences,
@@ -41,8 +41,8 @@ def _print_answer(who: str, answer: Answer) -> None:
     print("    " + json.dumps(answer.body))
 
 
-async def _print_log(fixtures: Fixtures, tag: str) -> None:
-    for entry in await fixtures.log(tag):
+async def _print_log(subgraph_book: SubgraphBook, tag: str) -> None:
+    for entry in await subgraph_book.log(tag):
         body = entry["body"]
         variables = json.dumps(body.get("variables"))
         print(f"    -> {entry['subgraph']}: {body['query']}  {variables[:300]}")
@@ -51,18 +51,20 @@ async def _print_log(fixtures: Fixtures, tag: str) -> None:
 async def _compare(
     op: Operation, server: ConformanceServer, client: httpx.AsyncClient, ours: Any, log: bool
 ) -> None:
-    fixtures = Fixtures(client, server.subgraphs_url)
-    apollo = await ask(client, f"{server.gateway_url}/{op.case}/graphql", fixtures, APOLLO_TAG, op)
+    subgraph_book = SubgraphBook(client, server.subgraphs_url)
+    apollo = await ask(
+        client, f"{server.gateway_url}/{op.case}/graphql", subgraph_book, APOLLO_TAG, op
+    )
     print(f"== {op.id}")
     _print_answer("apollo", apollo)
     if log:
-        await _print_log(fixtures, APOLLO_TAG)
+        await _print_log(subgraph_book, APOLLO_TAG)
     if ours is None:
         return
-    answer = await ask(ours, "/graphql", fixtures, OURS_TAG, op)
+    answer = await ask(ours, "/graphql", subgraph_book, OURS_TAG, op)
     _print_answer("ours", answer)
     if log:
-        await _print_log(fixtures, OURS_TAG)
+        await _print_log(subgraph_book, OURS_TAG)
     expected: Answer | dict[str, Any] = op.spec_answer if op.spec_answer is not None else apollo
     problems = differences(
         expected,

@@ -14,7 +14,7 @@ from conformance_cases import REQUIRED_COVERAGE, Case, Operation, load_cases
 from conformance_harness import (
     APOLLO_TAG,
     ConformanceServer,
-    Fixtures,
+    SubgraphBook,
     ask,
     differences,
     null_paths,
@@ -45,11 +45,14 @@ def test_case_composes_with_apollo(case: Case, node_side: ConformanceServer) -> 
 @pytest.mark.asyncio(loop_scope="session")
 @pytest.mark.parametrize("op", OPERATIONS, ids=lambda op: op.id)
 async def test_apollo_gateway_answers(
-    op: Operation, node_side: ConformanceServer, http_client: httpx.AsyncClient, fixtures: Fixtures
+    op: Operation,
+    node_side: ConformanceServer,
+    http_client: httpx.AsyncClient,
+    subgraph_book: SubgraphBook,
 ) -> None:
     assert node_side.composition_errors(op.case) == []
     answer = await ask(
-        http_client, f"{node_side.gateway_url}/{op.case}/graphql", fixtures, APOLLO_TAG, op
+        http_client, f"{node_side.gateway_url}/{op.case}/graphql", subgraph_book, APOLLO_TAG, op
     )
     if op.spec_answer is not None:
         # Apollo is known to be wrong here: only check the note is still needed.

@@ -22,7 +22,7 @@ from conformance_harness import (
     APOLLO_TAG,
     OURS_TAG,
     ConformanceServer,
-    Fixtures,
+    SubgraphBook,
     ask,
     differences,
 )
@@ -81,14 +81,14 @@ async def test_router_answers_like_apollo(
     op: Operation,
     node_side: ConformanceServer,
     http_client: httpx.AsyncClient,
-    fixtures: Fixtures,
+    subgraph_book: SubgraphBook,
     our_router: RouterFor,
 ) -> None:
     assert node_side.composition_errors(op.case) == []
     apollo = await ask(
-        http_client, f"{node_side.gateway_url}/{op.case}/graphql", fixtures, APOLLO_TAG, op
+        http_client, f"{node_side.gateway_url}/{op.case}/graphql", subgraph_book, APOLLO_TAG, op
     )
-    ours = await ask(await our_router(op.case), "/graphql", fixtures, OURS_TAG, op)
+    ours = await ask(await our_router(op.case), "/graphql", subgraph_book, OURS_TAG, op)
 
     comparison = {
         "unordered_lists": op.unordered_lists,
