@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import logging
 
+import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import MaskErrors
+from strawberry.types import ExecutionContext
 
 from subgraphs.kit.errors import DomainError
 from subgraphs.kit.logs import request_id_var
@@ -44,4 +46,27 @@ class MaskUnexpectedErrors(MaskErrors):
             positions=error.positions,
             path=error.path,
             extensions={"code": INTERNAL_ERROR_CODE, "requestId": request_id},
+        )
+
+
+class ServiceSchema(strawberry.federation.Schema):
+    """A subgraph schema whose error log holds only real failures.
+
+    Strawberry logs every error of a response at ERROR level with a traceback,
+    a wrong password or a malformed query included. Here expected errors (domain
+    errors, the client's own GraphQL mistakes) are not logged; unexpected ones
+    are logged once: by `MaskUnexpectedErrors` (with the request id) when the
+    schema has it, by Strawberry otherwise.
+    """
+
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        if any(
+            extension is MaskUnexpectedErrors or isinstance(extension, MaskUnexpectedErrors)
+            for extension in self.extensions
+        ):
+            return
+        super().process_errors(
+            [error for error in errors if is_unexpected(error)], execution_context
         )

@@ -10,7 +10,7 @@ import uuid
 import strawberry
 
 from subgraphs.kit.errors import Forbidden, NotFound
-from subgraphs.kit.graphql_errors import MaskUnexpectedErrors
+from subgraphs.kit.graphql_errors import MaskUnexpectedErrors, ServiceSchema
 from subgraphs.users.context import UsersInfo
 from subgraphs.users.errors import InvalidRefreshToken
 from subgraphs.users.service import RefreshReused, user_cursor
@@ -173,7 +173,7 @@ def _session_of(claim: object) -> uuid.UUID | None:
         return None
 
 
-schema = strawberry.federation.Schema(
+schema = ServiceSchema(
     query=Query,
     mutation=Mutation,
     types=[User],

@@ -11,7 +11,7 @@ from fastapi import FastAPI
 
 from subgraphs.kit.app import create_service_app
 from subgraphs.kit.errors import Conflict
-from subgraphs.kit.graphql_errors import MaskUnexpectedErrors
+from subgraphs.kit.graphql_errors import MaskUnexpectedErrors, ServiceSchema
 from subgraphs.kit.settings import ServiceSettings, service_config
 from tests.support.graphql import app_client, execute
 from tests.support.processes import free_port
@@ -37,7 +37,7 @@ class Query:
         raise RuntimeError("password=hunter2 leaked in an internal message")
 
 
-SCHEMA = strawberry.federation.Schema(query=Query, extensions=[MaskUnexpectedErrors])
+SCHEMA = ServiceSchema(query=Query, extensions=[MaskUnexpectedErrors])
 
 
 def demo_app(tmp_path: Path, database_url: str | None = None) -> FastAPI:
@@ -119,3 +119,44 @@ async def test_unexpected_errors_are_masked_with_the_request_id_and_logged(
     assert error["extensions"] == {"code": "INTERNAL_SERVER_ERROR", "requestId": "req-42"}
     assert "hunter2" not in response.text
     assert any(record.exc_info for record in caplog.records)
+
+
+def error_records(caplog: pytest.LogCaptureFixture) -> list[logging.LogRecord]:
+    return [record for record in caplog.records if record.levelno >= logging.ERROR]
+
+
+@pytest.mark.parametrize("query", ["{ taken }", "{ nosuchfield }", "{ ok"])
+async def test_expected_errors_are_not_logged_as_errors(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, query: str
+) -> None:
+    caplog.set_level(logging.INFO)
+    async with app_client(demo_app(tmp_path)) as client:
+        result = await execute(client, query)
+
+    assert result.errors
+    assert error_records(caplog) == []
+
+
+async def test_an_unexpected_error_is_logged_once_with_the_request_id(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO)
+    async with app_client(demo_app(tmp_path)) as client:
+        await execute(client, "{ broken }", headers={"x-request-id": "req-7"})
+
+    (record,) = error_records(caplog)
+    assert record.name == "shopgraph.errors"
+    assert record.exc_info is not None
+
+
+async def test_without_masking_strawberry_still_logs_unexpected_errors_only(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    schema = ServiceSchema(query=Query)
+    caplog.set_level(logging.INFO)
+
+    await schema.execute("{ taken }")
+    assert error_records(caplog) == []
+    await schema.execute("{ broken }")
+    (record,) = error_records(caplog)
+    assert record.name == "strawberry.execution"
