@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 import statistics
 import subprocess
 import sys
@@ -132,6 +133,9 @@ def measure_gateway(
     subgraphs: SubgraphServer,
 ) -> GatewayResult:
     """Run every step for one gateway; any failure becomes a failed result with its reason."""
+    if not _port_is_free(spec.port):
+        # Otherwise whatever holds the port would be measured instead.
+        return result_for(spec, "failed", reason=f"port {spec.port} is already in use")
     try:
         gateway = RunningGateway(spec, script.parent / f"{spec.key}.log")
     except GatewayFailed as error:
@@ -243,6 +247,18 @@ def _window(
         wrk_cpu=procstat.children_cpu_seconds() - wrk_cpu,
         machine_cpu=procstat.machine_busy_seconds() - machine_cpu,
     )
+
+
+def _port_is_free(port: int) -> bool:
+    with socket.socket() as probe:
+        # Like the servers themselves: connections of the previous gateway
+        # lingering in TIME_WAIT do not make the port busy, a listener does.
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
 
 
 def check_response(answer: bytes, expected: dict[str, Any]) -> str | None:
