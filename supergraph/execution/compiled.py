@@ -16,6 +16,7 @@ class CompiledInput:
     path: Path
     type_name: str
     extract: Extractor
+    sent_typename: str | None
 
 
 @dataclass(frozen=True)
@@ -40,7 +41,7 @@ def _compile_fetch(fetch: Fetch) -> CompiledFetch:
         query=fetch.query,
         variables=fetch.variables,
         inputs=tuple(
-            CompiledInput(i.path, i.type_name, compile_extractor(i.representation))
+            CompiledInput(i.path, i.type_name, compile_extractor(i.representation), i.sent_typename)
             for i in fetch.inputs
         ),
     )

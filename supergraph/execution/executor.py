@@ -68,6 +68,8 @@ class Executor:
                     representation = entity_input.extract(obj)
                     if representation is None:
                         continue
+                    if entity_input.sent_typename is not None:
+                        representation["__typename"] = entity_input.sent_typename
                     fingerprint = orjson.dumps(representation)
                     position = index.get(fingerprint)
                     if position is None:

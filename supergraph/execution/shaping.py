@@ -111,15 +111,15 @@ class _Compiler:
             return self.object_function(runtime, fields)
         # Filled with the functions themselves once the module is executed.
         table: dict[str, Any] = {}
-        self._tables.append(
-            (
-                table,
-                {
-                    runtime: self.object_function(runtime, fields)
-                    for runtime, fields in op_field.selections.items()
-                },
-            )
-        )
+        names = {
+            runtime: self.object_function(runtime, fields)
+            for runtime, fields in op_field.selections.items()
+        }
+        if names:
+            # Objects an @interfaceObject subgraph returned, when nothing asked for
+            # their concrete type, still carry the interface's name.
+            names.setdefault(op_field.named_type, next(iter(names.values())))
+        self._tables.append((table, names))
         table_name = self.constant(table)
         name = f"_abstract{next(self._names)}"
         self.sources.append(

@@ -219,7 +219,11 @@ class _Loader:
         for directive in join_fields:
             args = _args(directive)
             named_graph = self._graph(args)
-            targets = [named_graph] if named_graph is not None else list(owner.graphs)
+            if named_graph is None:
+                # `@join__field` without a graph: no subgraph defines the field on this
+                # type; it comes through an @interfaceObject of one of its interfaces.
+                continue
+            targets = [named_graph]
             requires = _str(args, "requires")
             provides = _str(args, "provides")
             for target in targets:

@@ -113,6 +113,15 @@ class Supergraph:
         in_graph = info.graphs.get(graph)
         return in_graph is not None and in_graph.resolvable
 
+    def is_interface_object(self, graph: str, type_name: str) -> bool:
+        info = self.types.get(type_name)
+        in_graph = info.graphs.get(graph) if info is not None else None
+        return in_graph is not None and in_graph.is_interface_object
+
+    def interfaces_of(self, type_name: str) -> list[str]:
+        found = self.full_schema.get_type(type_name)
+        return [i.name for i in getattr(found, "interfaces", ())]
+
     def possible_types_in(self, graph: str, abstract: str) -> list[str]:
         """Concrete types a subgraph may return for an interface or union."""
         info = self.types[abstract]

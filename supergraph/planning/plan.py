@@ -29,6 +29,9 @@ class EntityInput:
     path: Path
     type_name: str
     representation: QSelection  # __typename, key fields, @requires fields
+    # The typename sent, when not the object's own: an @interfaceObject subgraph
+    # knows the interface as an object type and not the concrete types.
+    sent_typename: str | None = None
 
     def path_text(self) -> str:
         return ".".join(str(s) for s in self.path) or "<root>"

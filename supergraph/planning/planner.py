@@ -183,7 +183,15 @@ class _PlanBuilder:
             child_provided = _merge_provided(
                 child_provided, self._provided_map(op_field.named_type, in_graph.provides)
             )
-        if op_field.abstract:
+        if op_field.abstract and self._model.is_interface_object(group.graph, op_field.named_type):
+            touched |= self._plan_interface_object(
+                group,
+                qfield.selection,
+                op_field,
+                (*path, PathSegment(op_field.key)),
+                child_provided,
+            )
+        elif op_field.abstract:
             qfield.selection.add_typename()
             possible = set(self._model.possible_types_in(group.graph, op_field.named_type))
             for runtime, fields in op_field.selections.items():
@@ -279,6 +287,11 @@ class _PlanBuilder:
         candidates = info.resolving_graphs() if info is not None else []
         candidates = [g for g in candidates if g != exclude_graph]
         if info is None or not candidates:
+            routed = self._plan_through_interface_object(
+                group, target, type_name, op_field, path, provided
+            )
+            if routed is not None:
+                return routed
             raise PlanningError(f"no subgraph resolves {type_name}.{op_field.name}")
         existing = [g for g in candidates if (group.id, g, path, type_name) in self._children]
         ordered = sorted(
@@ -325,6 +338,118 @@ class _PlanBuilder:
             child, child.selection.fragment(type_name), type_name, op_field, path, None
         )
         return touched | {child} | key_deps | requires_deps
+
+    def _plan_interface_object(
+        self,
+        group: _Group,
+        selection: QSelection,
+        op_field: OpField,
+        path: Path,
+        provided: Provided | None,
+    ) -> set[_Group]:
+        """An interface this subgraph knows only as an @interfaceObject: its objects come
+        back with the interface's name as `__typename`. Interface fields it resolves are
+        read here; the concrete type, and everything else, comes from the interface's
+        owner through an entity fetch keyed like the interface."""
+        interface = op_field.named_type
+        assert op_field.selections is not None
+        selection.add_typename()
+        interface_fields = self._model.types[interface].fields
+        runtimes = list(op_field.selections.values())
+        # Fields selected on the interface itself (present for every runtime type).
+        shared = set.intersection(*({f.key for f in fields} for fields in runtimes))
+        local: dict[str, OpField] = {}
+        remote: dict[str, list[OpField]] = {}
+        for runtime, fields in op_field.selections.items():
+            for sub in fields:
+                if sub.name != "__typename" and (
+                    self._is_local(group.graph, interface, sub.name, provided)
+                    or (sub.key in shared and sub.name in interface_fields)
+                ):
+                    # Resolved here, or by another subgraph that keys the interface.
+                    local.setdefault(sub.key, dataclasses.replace(sub, parent_type=interface))
+                else:
+                    remote.setdefault(runtime, []).append(sub)
+        touched = self._plan_fields(
+            group, selection, interface, list(local.values()), path, provided
+        )
+        if not remote:
+            return touched | {group}
+        owner = next(
+            (
+                g
+                for g in self._model.types[interface].graphs
+                if not self._model.is_interface_object(g, interface)
+                and self._direct_key(group.graph, g, interface, provided) is not None
+            ),
+            None,
+        )
+        if owner is None:
+            raise PlanningError(f"no subgraph can tell the concrete type of {interface}")
+        key = self._direct_key(group.graph, owner, interface, provided)
+        assert key is not None
+        selection.merge(_selection_from(key.selection))
+        child = self._entity_group(group, owner, path, interface, set())
+        child.deps.add(group)
+        representation = child.inputs[(path, interface)].representation
+        representation.add_typename()
+        representation.merge(_selection_from(key.selection))
+        at_interface = child.selection.fragment(interface)
+        at_interface.add_typename()
+        possible = set(self._model.possible_types_in(owner, interface))
+        prefix = path[:-1]
+        last = path[-1]
+        for runtime, fields in remote.items():
+            if runtime not in possible:
+                continue
+            runtime_path = (*prefix, PathSegment(last.key, runtime))
+            touched |= self._plan_fields(
+                child, at_interface.fragment(runtime), runtime, fields, runtime_path, None
+            )
+        return touched | {group, child}
+
+    def _plan_through_interface_object(
+        self,
+        group: _Group,
+        target: QSelection,
+        type_name: str,
+        op_field: OpField,
+        path: Path,
+        provided: Provided | None,
+    ) -> set[_Group] | None:
+        """A field of a concrete type that only an @interfaceObject of one of its
+        interfaces resolves: fetch it as that interface, keyed like the interface."""
+        for interface in self._model.interfaces_of(type_name):
+            info = self._model.field(interface, op_field.name)
+            if info is None:
+                continue
+            for graph in info.resolving_graphs():
+                if not self._model.is_interface_object(graph, interface):
+                    continue
+                key = next(
+                    (
+                        k
+                        for k in self._type_keys(graph, interface)
+                        if self._available(group.graph, type_name, k.selection, provided)
+                    ),
+                    None,
+                )
+                if key is None:
+                    continue
+                target.merge(_selection_from(key.selection))
+                target.add_typename()
+                child = self._entity_group(group, graph, path, type_name, set())
+                child.deps.add(group)
+                entity_input = child.inputs[(path, type_name)]
+                entity_input.sent_typename = interface
+                entity_input.representation.add_typename()
+                entity_input.representation.merge(_selection_from(key.selection))
+                as_interface = dataclasses.replace(op_field, parent_type=interface)
+                touched = self._add_local(
+                    child, child.selection.fragment(interface), interface, as_interface, path, None
+                )
+                return touched | {child}
+        return None
 
     def _entity_group(
         self, parent: _Group, graph: str, path: Path, type_name: str, exclude: set[_Group]
