@@ -60,7 +60,12 @@ async def get_product(session: AsyncSession, product_id: uuid.UUID) -> Product |
 
 
 def _restricted(statement: Select[Any], criteria: ProductCriteria) -> Select[Any]:
-    conditions: list[ColumnElement[bool]] = [Product.is_active == true()]
+    conditions: list[ColumnElement[bool]] = []
+    if criteria.ids is None:
+        conditions.append(Product.is_active == true())
+    else:
+        # Products asked for by id are returned archived or not (orders quote them).
+        conditions.append(Product.id.in_(list(criteria.ids)))
     if criteria.category is not None:
         conditions.append(Product.category == criteria.category)
     if criteria.min_price is not None:
@@ -71,8 +76,6 @@ def _restricted(statement: Select[Any], criteria: ProductCriteria) -> Select[Any
         conditions.append(Product.stock_quantity > 0)
     elif criteria.in_stock is False:
         conditions.append(Product.stock_quantity == 0)
-    if criteria.ids is not None:
-        conditions.append(Product.id.in_(list(criteria.ids)))
     return statement.where(*conditions)
 
 

