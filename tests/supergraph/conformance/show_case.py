@@ -61,7 +61,12 @@ async def _compare(
         await _print_log(subgraph_book, APOLLO_TAG)
     if ours is None:
         return
-    answer = await ask(ours, "/graphql", subgraph_book, OURS_TAG, op)
+    try:
+        answer = await ask(ours, "/graphql", subgraph_book, OURS_TAG, op)
+    except Exception as exc:
+        print(f"  ours raised {type(exc).__name__}: {exc}")
+        print("  verdict: DIFFERS")
+        return
     _print_answer("ours", answer)
     if log:
         await _print_log(subgraph_book, OURS_TAG)
