@@ -34,15 +34,25 @@ _PAGE = """<!doctype html>
   <script src="{prefix}react-dom.js"></script>
   <script src="{prefix}graphiql.js"></script>
   <script>
+    const params = new URLSearchParams(window.location.search);
     const fetcher = GraphiQL.createFetcher({{ url: window.location.pathname }});
     const root = ReactDOM.createRoot(document.getElementById('graphiql'));
     root.render(React.createElement(GraphiQL, {{
       fetcher,
+      defaultQuery: params.get('editorQuery') || undefined,
       defaultEditorToolsVisibility: true,
       isHeadersEditorEnabled: true,
       defaultHeaders: JSON.stringify({{ Authorization: '' }}, null, 2),
       shouldPersistHeaders: true,
     }}));
+    // `?autorun` presses the run button once GraphiQL is up (used by the browser check).
+    if (params.has('autorun')) {{
+      const run = () => {{
+        const button = document.querySelector('.graphiql-execute-button');
+        if (button) {{ button.click(); }} else {{ setTimeout(run, 100); }}
+      }};
+      setTimeout(run, 300);
+    }}
   </script>
 </body>
 </html>
