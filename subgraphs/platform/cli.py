@@ -147,7 +147,10 @@ def _serve(args: argparse.Namespace) -> int:
     if args.service == GATEWAY_NAME:
         configure_logging(GATEWAY_NAME)
         port = args.port or int(os.environ.get("SHOPGRAPH_GATEWAY_PORT", GATEWAY_DEFAULT_PORT))
-        return _router(["serve", "--supergraph", str(args.supergraph), "--port", str(port)])
+        host = args.host or os.environ.get("SHOPGRAPH_GATEWAY_HOST", "127.0.0.1")
+        return _router(
+            ["serve", "--supergraph", str(args.supergraph), "--host", host, "--port", str(port)]
+        )
     import uvicorn
 
     spec = subgraph(args.service)
