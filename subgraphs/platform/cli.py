@@ -131,6 +131,8 @@ def _migrate(args: argparse.Namespace) -> int:
 def _seed(args: argparse.Namespace) -> int:
     configure_logging("platform")
     for spec in _selected(args.services):
+        if load_settings(spec).is_production:
+            raise SystemExit("shopgraph: demo data is never seeded in production")
         seeded = asyncio.run(provisioning.seed(spec))
         print(f"shopgraph: {spec.name}: {'seeded' if seeded else 'has no seed'}", flush=True)
     return 0

@@ -104,3 +104,14 @@ def test_the_checked_in_sdl_is_fresh(spec: ServiceSpec) -> None:
     assert checked_in.read_text() == subgraph_sdl(spec), (
         f"{checked_in} is stale: run `shopgraph schema export` and commit it"
     )
+
+
+def test_seed_refuses_to_run_in_production(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SHOPGRAPH_ENV", "production")
+    monkeypatch.setenv("SHOPGRAPH_POSTGRES_URL", "postgresql://nobody@127.0.0.1:1")
+    monkeypatch.setenv("SHOPGRAPH_SERVICE_KEY_FILE", "/run/secrets/service.pem")
+    monkeypatch.setenv("SHOPGRAPH_JWT_PUBLIC_KEY_FILE", "/run/secrets/users.pub")
+    monkeypatch.setenv("SHOPGRAPH_PRODUCTS_DATABASE_URL", "postgresql://nobody@127.0.0.1:1/p")
+
+    with pytest.raises(SystemExit, match="never seeded in production"):
+        cli.main(["seed", "products"])
