@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from subgraphs.kit.app import create_service_app
-from subgraphs.products.context import build_context
+from subgraphs.products.context import build_context, startup
 from subgraphs.products.schema import schema
 from subgraphs.products.settings import ProductsSettings
 
@@ -15,4 +15,5 @@ def create_app(settings: ProductsSettings | None = None) -> FastAPI:
         settings=settings or ProductsSettings(),
         schema=schema,
         build_context=build_context,
+        startup=startup,
     )

@@ -7,6 +7,7 @@ inventory operations orders calls with its service credential."""
 from __future__ import annotations
 
 import strawberry
+from strawberry.extensions import ParserCache, ValidationCache
 
 from subgraphs.kit.graphql_errors import MaskUnexpectedErrors
 from subgraphs.kit.scalars import SCALAR_OVERRIDES
@@ -31,10 +32,10 @@ from subgraphs.products.validation import parse_id
 
 
 def _connection(info: ProductsInfo, page: ProductPage) -> ProductConnection:
-    sessionmaker = info.context.sessionmaker
+    reader = info.context.reader
 
     async def total() -> int:
-        async with sessionmaker() as session:
+        async with reader() as session:
             return await page.count(session)
 
     edges = [
@@ -71,7 +72,7 @@ class Query:
     ) -> ProductConnection:
         criteria = criteria_of(filter)
         ordering = ordering_of(sort)
-        async with info.context.sessionmaker() as session:
+        async with info.context.reader() as session:
             page = await catalog.list_products(
                 session, criteria, ordering, first=first, after=after
             )
@@ -93,13 +94,13 @@ class Query:
         after: str | None = None,
     ) -> ProductConnection:
         criteria = criteria_of(filter)
-        async with info.context.sessionmaker() as session:
+        async with info.context.reader() as session:
             page = await catalog.search(session, query, criteria, first=first, after=after)
         return _connection(info, page)
 
     @strawberry.field(description="Categories of active products, by name, with counts.")
     async def categories(self, info: ProductsInfo) -> list[Category]:
-        async with info.context.sessionmaker() as session:
+        async with info.context.reader() as session:
             counts = await catalog.categories(session)
         return [Category(name=name, product_count=count) for name, count in counts]
 
@@ -195,10 +196,18 @@ class Mutation:
         return StockReservation.from_reservation(reservation)
 
 
+# Storefronts and the router send the same few documents over and over: parsing and
+# validating each once (per process, bounded) takes a large share off every request.
+DOCUMENT_CACHE_SIZE = 512
+
 schema = strawberry.federation.Schema(
     query=Query,
     mutation=Mutation,
     types=[Product],
-    extensions=[MaskUnexpectedErrors],
+    extensions=[
+        MaskUnexpectedErrors,
+        lambda: ParserCache(maxsize=DOCUMENT_CACHE_SIZE),
+        lambda: ValidationCache(maxsize=DOCUMENT_CACHE_SIZE),
+    ],
     scalar_overrides=SCALAR_OVERRIDES,
 )
