@@ -9,7 +9,7 @@ import httpx
 
 from supergraph.server.settings import GatewaySettings
 
-BENCHMARK = Path(__file__).resolve().parents[4] / "shared/bench/federation-benchmark"
+BENCHMARK = Path(__file__).resolve().parents[3] / "bench/federation/benchmark"
 SUBGRAPHS = ("accounts", "inventory", "products", "reviews")
 
 

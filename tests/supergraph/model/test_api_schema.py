@@ -12,7 +12,7 @@ from graphql import build_schema, lexicographic_sort_schema, print_schema
 from supergraph.api_schema import build_api_schema, print_api_schema
 
 ORACLES = Path(__file__).resolve().parents[2] / "oracles"
-BENCHMARK = Path(__file__).resolve().parents[4] / "shared/bench/federation-benchmark"
+BENCHMARK = Path(__file__).resolve().parents[3] / "bench/federation/benchmark"
 
 FED2 = (
     'extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", '

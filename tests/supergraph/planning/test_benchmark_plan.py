@@ -12,7 +12,7 @@ from supergraph.model.types import Supergraph
 from supergraph.planning.planner import Planner
 from supergraph.planning.prepare import PreparedPlan, prepare_plan, select_operation
 
-BENCHMARK = Path(__file__).resolve().parents[4] / "shared/bench/federation-benchmark"
+BENCHMARK = Path(__file__).resolve().parents[3] / "bench/federation/benchmark"
 
 
 @pytest.fixture(scope="module")

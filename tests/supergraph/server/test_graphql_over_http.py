@@ -15,7 +15,7 @@ from tests.support.graphql import app_client
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
-BENCHMARK = Path(__file__).resolve().parents[4] / "shared/bench/federation-benchmark"
+BENCHMARK = Path(__file__).resolve().parents[3] / "bench/federation/benchmark"
 
 
 @pytest.fixture
