@@ -68,8 +68,8 @@ def child_environment(options: DevOptions, ports: Mapping[str, int]) -> dict[str
     return env
 
 
-def describe_database(spec: ServiceSpec) -> str:
-    url = make_url(load_settings(spec).resolved_database_url)
+def describe_database(spec: ServiceSpec, data_dir: Path) -> str:
+    url = make_url(load_settings(spec, data_dir=data_dir).resolved_database_url)
     if url.get_backend_name() == "sqlite":
         return f"SQLite {url.database}"
     return f"PostgreSQL {url.render_as_string(hide_password=True)}"
@@ -104,10 +104,9 @@ def _start_and_watch(options: DevOptions, ports: Mapping[str, int], supervisor: 
     if not present:
         raise StartupFailed("no service exists yet")
     env = child_environment(options, ports)
-    os.environ["SHOPGRAPH_DATA_DIR"] = env["SHOPGRAPH_DATA_DIR"]  # for describe_database
     names = [spec.name for spec in present]
     for spec in present:
-        say(f"{spec.name}: database {describe_database(spec)}")
+        say(f"{spec.name}: database {describe_database(spec, options.data_dir.resolve())}")
 
     if supervisor.run_step("migrate", shopgraph_command("migrate", *names), env) != 0:
         raise StartupFailed("migrations failed (see above)")

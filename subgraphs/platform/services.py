@@ -112,11 +112,12 @@ def settings_class(spec: ServiceSpec) -> type[ServiceSettings]:
     return generic
 
 
-def load_settings(spec: ServiceSpec) -> ServiceSettings:
+def load_settings(spec: ServiceSpec, **overrides: Any) -> ServiceSettings:
+    """The service's settings from the environment, with `overrides` by field name."""
     settings_type = settings_class(spec)
-    settings = settings_type()
+    settings = settings_type(**overrides)
     if settings.service_name != spec.name:  # the generic class knows no name
-        settings = settings_type(service_name=spec.name)
+        settings = settings_type(service_name=spec.name, **overrides)
     return settings
 
 
