@@ -1,0 +1,49 @@
+"""Small ASGI helpers shared by the edge's middleware."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, MutableMapping
+from typing import Any
+
+import orjson
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+
+def header(scope: Scope, name: bytes) -> bytes | None:
+    for key, value in scope.get("headers", ()):
+        if key == name:
+            found: bytes = value
+            return found
+    return None
+
+
+async def send_graphql_error(
+    send: Send,
+    status: int,
+    message: str,
+    code: str,
+    *,
+    headers: list[tuple[bytes, bytes]] | None = None,
+    extensions: dict[str, Any] | None = None,
+) -> None:
+    """A GraphQL-shaped error response sent before the request reaches the router."""
+    body = orjson.dumps(
+        {"errors": [{"message": message, "extensions": {"code": code, **(extensions or {})}}]}
+    )
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-type", b"application/json; charset=utf-8"),
+                (b"content-length", str(len(body)).encode()),
+                *(headers or []),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})

@@ -1,0 +1,47 @@
+"""The whole gateway: the router with the edge's checks inside and its middleware around.
+
+Outermost first: body size limit, authentication, then the router, whose
+pipeline runs the limits after parsing and the authorization before planning.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from supergraph.edge.asgi import ASGIApp
+from supergraph.edge.authentication import AuthenticationMiddleware
+from supergraph.edge.body_limit import BodySizeLimit
+from supergraph.edge.hooks import EdgeHooks
+from supergraph.edge.settings import EdgeSettings
+from supergraph.edge.tokens import TokenVerifier
+from supergraph.server.app import GatewayApp, create_gateway_app
+from supergraph.server.settings import GatewaySettings
+
+
+@dataclasses.dataclass
+class EdgeGateway:
+    """The ASGI app to serve, and the router inside it (for tests and reloads)."""
+
+    app: ASGIApp
+    router: GatewayApp
+    verifier: TokenVerifier | None
+
+
+def create_edge_gateway(
+    supergraph_sdl: str,
+    settings: GatewaySettings | None = None,
+    edge: EdgeSettings | None = None,
+) -> EdgeGateway:
+    settings = settings or GatewaySettings()
+    edge = edge or EdgeSettings()
+    claim_headers = tuple(name.lower() for name in edge.auth.claim_headers.values())
+    settings = dataclasses.replace(
+        settings,
+        propagate_headers=tuple(dict.fromkeys((*settings.propagate_headers, *claim_headers))),
+    )
+    hooks = EdgeHooks.for_supergraph(supergraph_sdl, edge.limits)
+    router = create_gateway_app(supergraph_sdl, settings, hooks)
+    verifier = TokenVerifier(edge.auth) if edge.auth.enabled else None
+    app: ASGIApp = AuthenticationMiddleware(router, verifier, edge.auth.claim_headers)
+    app = BodySizeLimit(app, edge.http.max_body_bytes)
+    return EdgeGateway(app, router, verifier)

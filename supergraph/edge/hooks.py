@@ -1,0 +1,79 @@
+"""What the GraphQL pipeline calls: after parsing (limits) and before planning (authorization).
+
+Limits run on the parsed document before validation, because validation itself
+is what an abusive document attacks (overlapping-field checks are quadratic in
+the number of aliases); their verdict is cached with the document.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from graphql import (
+    DocumentNode,
+    GraphQLError,
+    GraphQLSchema,
+    OperationDefinitionNode,
+    parse,
+)
+
+from supergraph.edge.authentication import current_principal
+from supergraph.edge.authorization import AuthorizationRules, AuthorizedOperation, authorize
+from supergraph.edge.limits import TOO_DEEP, check_limits
+from supergraph.edge.settings import LimitSettings
+from supergraph.edge.spec_directives import read_spec_directives
+
+
+class RequestRefused(Exception):
+    """The request breaks a rule of the edge; `errors` are GraphQL errors for the body."""
+
+    def __init__(self, status: int, errors: list[dict[str, Any]]) -> None:
+        super().__init__(errors[0]["message"] if errors else "refused")
+        self.status = status
+        self.errors = errors
+
+
+@dataclass
+class EdgeHooks:
+    limits: LimitSettings
+    authorization: AuthorizationRules
+
+    @classmethod
+    def for_supergraph(cls, supergraph_sdl: str, limits: LimitSettings) -> EdgeHooks:
+        directives = read_spec_directives(parse(supergraph_sdl, no_location=True))
+        return cls(limits, AuthorizationRules.from_directives(directives))
+
+    def parse(self, query: str) -> DocumentNode:
+        """The parsed document, or RequestRefused when it breaks a limit.
+
+        Raises GraphQLError for syntax errors, as `graphql.parse` does.
+        """
+        try:
+            document = parse(query, max_tokens=self.limits.max_tokens)
+        except RecursionError:
+            raise _refused(TOO_DEEP.code, TOO_DEEP.message) from None
+        except GraphQLError as error:
+            if "tokens" in error.message and "Parsing aborted" in error.message:
+                raise _refused(
+                    "MAX_TOKENS_EXCEEDED",
+                    f"The document has more than {self.limits.max_tokens} tokens.",
+                ) from None
+            raise
+        violations = check_limits(document, self.limits)
+        if violations:
+            raise RequestRefused(
+                400,
+                [{"message": v.message, "extensions": {"code": v.code}} for v in violations],
+            )
+        return document
+
+    def authorize(
+        self, schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode
+    ) -> AuthorizedOperation | None:
+        """The operation without what the current caller may not see (None: all allowed)."""
+        return authorize(self.authorization, schema, document, operation, current_principal.get())
+
+
+def _refused(code: str, message: str) -> RequestRefused:
+    return RequestRefused(400, [{"message": message, "extensions": {"code": code}}])
