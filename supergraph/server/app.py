@@ -12,6 +12,7 @@ from urllib.parse import parse_qs
 
 import orjson
 
+from supergraph.edge.hooks import EdgeHooks
 from supergraph.model.loader import load_supergraph
 from supergraph.server.graphiql import GraphiQL
 from supergraph.server.pipeline import (
@@ -33,9 +34,11 @@ _JSON = [(b"content-type", b"application/json; charset=utf-8")]
 class GatewayApp:
     """The router behind one ASGI callable."""
 
-    def __init__(self, supergraph_sdl: str, settings: GatewaySettings) -> None:
+    def __init__(
+        self, supergraph_sdl: str, settings: GatewaySettings, hooks: EdgeHooks | None = None
+    ) -> None:
         self.settings = settings
-        self.pipeline = GraphQLPipeline(load_supergraph(supergraph_sdl), settings)
+        self.pipeline = GraphQLPipeline(load_supergraph(supergraph_sdl), settings, hooks)
         self.graphiql = GraphiQL()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -175,6 +178,11 @@ async def _send(send: Send, status: int, body: bytes, headers: list[tuple[bytes,
     await send({"type": "http.response.body", "body": body})
 
 
-def create_gateway_app(supergraph_sdl: str, settings: GatewaySettings | None = None) -> GatewayApp:
-    """The router as an ASGI app, for `serve`, the shop's launcher and the REST layer."""
-    return GatewayApp(supergraph_sdl, settings or GatewaySettings())
+def create_gateway_app(
+    supergraph_sdl: str, settings: GatewaySettings | None = None, hooks: EdgeHooks | None = None
+) -> GatewayApp:
+    """The router as an ASGI app, for `serve`, the shop's launcher and the REST layer.
+
+    `hooks` are the edge's checks (see `supergraph.edge.gateway` for the whole edge).
+    """
+    return GatewayApp(supergraph_sdl, settings or GatewaySettings(), hooks)

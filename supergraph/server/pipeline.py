@@ -24,6 +24,7 @@ from graphql import (
 )
 from graphql.execution.values import get_variable_values
 
+from supergraph.edge.hooks import EdgeHooks, RequestRefused
 from supergraph.execution.compiled import ExecutablePlan, compile_plan
 from supergraph.execution.executor import Executor
 from supergraph.execution.transport import SubgraphClient
@@ -76,9 +77,12 @@ def _formatted(error: GraphQLError, code: str) -> dict[str, Any]:
 class GraphQLPipeline:
     """Everything between a decoded HTTP request and the JSON response body."""
 
-    def __init__(self, model: Supergraph, settings: GatewaySettings) -> None:
+    def __init__(
+        self, model: Supergraph, settings: GatewaySettings, hooks: EdgeHooks | None = None
+    ) -> None:
         self.model = model
         self.settings = settings
+        self.hooks = hooks  # the edge: limits after parsing, authorization before planning
         self._planner = Planner(model)
         self._documents: LruCache[str, _Document] = LruCache(settings.document_cache_size)
         self._plans: LruCache[tuple[str, str | None, tuple[bool, ...]], ExecutablePlan] = LruCache(
@@ -148,6 +152,13 @@ class GraphQLPipeline:
                 return GraphQLResponse(
                     400, {"errors": [_formatted(e, "BAD_USER_INPUT") for e in coerced]}
                 )
+        authorized = None
+        if self.hooks is not None:
+            assert document.document is not None
+            authorized = self.hooks.authorize(self.api_schema, document.document, info.operation)
+            if authorized is not None:
+                query = authorized.query
+                info = self._operation(self._document(query), request.operation_name)
         try:
             plan = self._plan(
                 query, request.operation_name, info, condition_values(info, variables)
@@ -158,6 +169,8 @@ class GraphQLPipeline:
         if plan.introspection:
             data = self._introspect(info, variables)
         body = await self.executor.execute(plan, variables, headers, data)
+        if authorized is not None:
+            body = authorized.apply(body)
         if self.settings.expose_query_plan:
             body["extensions"] = {
                 "queryPlan": plan.prepared.plan.to_json(),
@@ -170,7 +183,9 @@ class GraphQLPipeline:
         if cached is not None:
             return cached
         try:
-            document = parse(query)
+            document = parse(query) if self.hooks is None else self.hooks.parse(query)
+        except RequestRefused as refused:
+            result = _Document(None, refused.errors, None, {})
         except GraphQLError as error:
             result = _Document(None, [_formatted(error, "GRAPHQL_PARSE_FAILED")], None, {})
         else:
