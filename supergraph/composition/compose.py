@@ -11,6 +11,7 @@ from supergraph.composition.merge import Merger
 from supergraph.composition.model import CustomDirective, Subgraph
 from supergraph.composition.printer import print_supergraph
 from supergraph.composition.satisfiability import validate_satisfiability
+from supergraph.composition.security_specs import used_specs
 from supergraph.composition.subgraph import parse_subgraph
 from supergraph.composition.supergraph_model import MergedDirective, Supergraph
 from supergraph.composition.upgrade import upgrade_fed1
@@ -79,6 +80,7 @@ def _add_spec_usage(supergraph: Supergraph, subgraphs: list[Subgraph]) -> None:
     ]
     supergraph.uses_tag = any(d.startswith("@tag(") for d in printed)
     supergraph.uses_inaccessible = "@inaccessible" in printed
+    supergraph.used_specs = used_specs(printed)
     seen: set[str] = set()
     for subgraph in subgraphs:
         for name, url in sorted(subgraph.composed_directives.items()):

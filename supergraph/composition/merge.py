@@ -25,6 +25,7 @@ from supergraph.composition.model import (
     Subgraph,
     TypeDef,
 )
+from supergraph.composition.security_specs import merged_spec_directives
 from supergraph.composition.supergraph_model import (
     Graph,
     JoinField,
@@ -186,6 +187,7 @@ class Merger:
                 text = self.print_applied(directive)
                 if text is not None and text not in printed:
                     printed.append(text)
+        printed.extend(merged_spec_directives(elements))
         return printed, inaccessible
 
     def print_applied(self, directive: AppliedDirective) -> str | None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 
+from supergraph.composition.security_specs import spec_definitions, spec_links, spec_types
 from supergraph.composition.supergraph_model import (
     JoinField,
     JoinType,
@@ -218,6 +219,7 @@ def print_supergraph(supergraph: Supergraph) -> str:
         links.append(f'@link(url: "{TAG_SPEC}")')
     if supergraph.uses_inaccessible:
         links.append(f'@link(url: "{INACCESSIBLE_SPEC}", for: SECURITY)')
+    links.extend(spec_links(supergraph.used_specs))
     seen_links: set[str] = set()
     for directive in supergraph.composed_directives:
         if directive.link_url in seen_links:
@@ -235,6 +237,7 @@ def print_supergraph(supergraph: Supergraph) -> str:
         del directives["tag"]
     if not supergraph.uses_inaccessible:
         del directives["inaccessible"]
+    directives.update(spec_definitions(supergraph.used_specs))
     for directive in supergraph.composed_directives:
         directives[directive.name] = directive.definition
     for name, definition in supergraph.executable_directives.items():
@@ -243,6 +246,7 @@ def print_supergraph(supergraph: Supergraph) -> str:
 
     types: dict[str, str] = dict(_FIXED_TYPES)
     types["join__Graph"] = _graph_enum(supergraph)
+    types.update(spec_types(supergraph.used_specs))
     for type_def in supergraph.types.values():
         types[type_def.name] = _type(type_def)
     blocks += [types[name] for name in sorted(types, key=lambda n: (n.lower(), n))]

@@ -100,3 +100,4 @@ class Supergraph:
     executable_directives: dict[str, str] = field(default_factory=dict)  # name -> definition
     uses_tag: bool = False
     uses_inaccessible: bool = False
+    used_specs: set[str] = field(default_factory=set)  # authenticated, requiresScopes, ...
