@@ -82,7 +82,7 @@ class Reservation:
         return cls(order_id, ReservationState(rows[0].state), list(rows))
 
 
-def _sort_key(product: Product, sort_field: SortField) -> str:
+def _cursor_of(product: Product, sort_field: SortField) -> str:
     value: Any = {
         SortField.NAME: product.name,
         SortField.PRICE: product.price,
@@ -101,6 +101,8 @@ def _keyset(cursor: str, sort_field: SortField) -> Keyset:
     try:
         if sort_field is SortField.PRICE:
             value = Decimal(raw)
+            if not value.is_finite():
+                raise malformed
         elif sort_field is SortField.CREATED_AT:
             value = datetime.fromisoformat(raw)
             if value.tzinfo is None:
@@ -124,9 +126,6 @@ def _search_offset(cursor: str | None) -> int:
 
 
 class CatalogService:
-    async def product(self, session: AsyncSession, product_id: uuid.UUID) -> Product | None:
-        return await repository.get_product(session, product_id)
-
     async def _check_category(self, session: AsyncSession, criteria: ProductCriteria) -> None:
         if criteria.category is not None and not await repository.category_exists(
             session, criteria.category
@@ -157,7 +156,7 @@ class CatalogService:
 
         return ProductPage(
             products=products,
-            cursors=[_sort_key(product, ordering.field) for product in products],
+            cursors=[_cursor_of(product, ordering.field) for product in products],
             has_next_page=len(rows) > limit,
             has_previous_page=keyset is not None,
             count=count,

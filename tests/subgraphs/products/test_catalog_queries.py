@@ -192,6 +192,15 @@ async def test_malformed_cursor_is_refused(products_app: RunningApp, cursor: str
     assert result.error_codes == ["INVALID_CURSOR"]
 
 
+@pytest.mark.parametrize("value", ["NaN", "Infinity", "12,50"])
+async def test_price_cursor_with_a_non_number_is_refused(
+    products_app: RunningApp, value: str
+) -> None:
+    cursor = encode_cursor(["PRICE", value, str(uuid.uuid4())])
+    result = await products_app.execute(LIST, {"after": cursor, "sort": {"field": "PRICE"}})
+    assert result.error_codes == ["INVALID_CURSOR"]
+
+
 async def test_cursor_of_another_sort_is_refused(products_app: RunningApp) -> None:
     await seed_catalog(products_app)
     page = (await products_app.execute(LIST, {"first": 1})).ok()["products"]
