@@ -5,15 +5,22 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Sequence
-from typing import TypeVar
+from itertools import groupby
+from typing import NamedTuple, TypeVar
 
 from strawberry.dataloader import DataLoader
 
 from subgraphs.kit.database import Sessionmaker
 from subgraphs.orders import repository
-from subgraphs.orders.models import Order, OrderItem, OrderStatusChange, Payment
+from subgraphs.orders.models import Order, OrderItem, OrderStatus, OrderStatusChange, Payment
 
 Row = TypeVar("Row", OrderItem, OrderStatusChange, Payment)
+
+
+class FirstPage(NamedTuple):
+    user_id: uuid.UUID
+    limit: int
+    status: OrderStatus | None
 
 
 class OrderLoaders:
@@ -29,6 +36,26 @@ class OrderLoaders:
         self.payments_by_order: DataLoader[uuid.UUID, list[Payment]] = DataLoader(
             self._grouped(repository.payments_of_orders)
         )
+        # First pages of several users' orders (an admin listing users with
+        # their orders through the router) come from one query.
+        self.first_orders_of_user: DataLoader[FirstPage, list[Order]] = DataLoader(
+            self._first_pages
+        )
+
+    async def _first_pages(self, pages: Sequence[FirstPage]) -> list[list[Order]]:
+        found: dict[FirstPage, list[Order]] = defaultdict(list)
+        async with self._sessionmaker() as session:
+            for (limit, status), group in groupby(
+                sorted(pages, key=lambda p: (p.limit, p.status or "")),
+                key=lambda p: (p.limit, p.status),
+            ):
+                users = [page.user_id for page in group]
+                rows = await repository.first_orders_of_users(
+                    session, users, limit=limit, status=status
+                )
+                for row in rows:
+                    found[FirstPage(row.user_id, limit, status)].append(row)
+        return [found.get(page, []) for page in pages]
 
     async def _orders(self, ids: Sequence[uuid.UUID]) -> list[Order | None]:
         async with self._sessionmaker() as session:

@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from subgraphs.kit.auth import Principal
 from subgraphs.kit.database import Sessionmaker
-from subgraphs.kit.errors import BadInput, DomainError
+from subgraphs.kit.errors import BadInput, DomainError, Forbidden
 from subgraphs.orders import repository
 from subgraphs.orders.dependencies import OrdersDependencies
 from subgraphs.orders.errors import (
@@ -70,6 +70,8 @@ class OrderPayments:
             order = await self._lifecycle.visible_order(
                 session, principal, order_id, for_update=True
             )
+            if principal.user_id != order.user_id:
+                raise Forbidden("only the customer who placed the order pays for it")
             self._check_payable(order, deps)
             charges = await repository.charges_of_order(session, order.id)
             pending = next((c for c in charges if c.status == PaymentStatus.PENDING), None)

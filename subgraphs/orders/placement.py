@@ -46,7 +46,7 @@ from subgraphs.orders.models import (
     StockAction,
 )
 from subgraphs.orders.pricing import line_total, total
-from subgraphs.orders.remote import ReservedLine, StockLine
+from subgraphs.orders.remote import Reservation, ReservedLine, StockLine
 
 logger = logging.getLogger("shopgraph.orders.placement")
 
@@ -72,10 +72,21 @@ class PlacementRequest:
         return hashlib.sha256(json.dumps(canonical, sort_keys=True).encode()).hexdigest()
 
 
-def order_id_for(user_id: uuid.UUID, idempotency_key: str | None) -> uuid.UUID:
+# How many times one key may start over after failed attempts gave their stock back.
+MAX_KEY_GENERATIONS = 20
+
+
+def order_id_for(user_id: uuid.UUID, idempotency_key: str | None, generation: int = 0) -> uuid.UUID:
+    """The order id for an attempt: random without a key, derived from (user, key) with one.
+
+    Products keeps a released reservation released for good, so after an attempt
+    failed and gave its stock back, the retry moves to the key's next generation;
+    every concurrent retry walks the same sequence and so still meets the others.
+    """
     if idempotency_key is None:
         return uuid.uuid4()
-    return uuid.uuid5(ORDER_ID_NAMESPACE, f"{user_id}/{idempotency_key}")
+    suffix = f"/{generation}" if generation else ""
+    return uuid.uuid5(ORDER_ID_NAMESPACE, f"{user_id}/{idempotency_key}{suffix}")
 
 
 def validated_lines(lines: list[StockLine]) -> list[StockLine]:
@@ -126,8 +137,22 @@ class OrderPlacement:
         if not standing.exists or not standing.is_active:
             raise UserCannotOrder("this account cannot place orders")
 
-        order_id = order_id_for(request.user_id, request.idempotency_key)
-        reserved = await self._reserve(sessionmaker, deps, order_id, lines, request)
+        generations = 1 if request.idempotency_key is None else MAX_KEY_GENERATIONS
+        for generation in range(generations):
+            order_id = order_id_for(request.user_id, request.idempotency_key, generation)
+            reservation = await self._reserve(sessionmaker, deps, order_id, lines, request)
+            if reservation.is_held:
+                break
+            async with sessionmaker() as session:
+                earlier = await repository.get_order(session, order_id)
+            if earlier is not None:
+                return _same_request_or_conflict(earlier, digest)
+        else:
+            raise Conflict(
+                "this idempotency key failed too many times; use a new key",
+                code="IDEMPOTENCY_KEY_SPENT",
+            )
+        reserved = reservation.lines
         try:
             return await self._write(sessionmaker, deps, order_id, reserved, request, digest)
         except IntegrityError:
@@ -150,9 +175,9 @@ class OrderPlacement:
         order_id: uuid.UUID,
         lines: list[StockLine],
         request: PlacementRequest,
-    ) -> list[ReservedLine]:
+    ) -> Reservation:
         try:
-            reservation = await deps.products.reserve(order_id, lines)
+            return await deps.products.reserve(order_id, lines)
         except DependencyUnavailable as error:
             # Products may have reserved before it stopped answering: make sure
             # that stock comes back once it answers again.
@@ -165,14 +190,6 @@ class OrderPlacement:
                 # The same key is being used for a different order right now.
                 raise IdempotencyConflict() from error
             raise
-        if not reservation.is_held:
-            # An earlier call with this key failed after reserving and gave the
-            # stock back; its order id cannot be reused.
-            raise Conflict(
-                "an earlier attempt with this idempotency key failed; use a new key",
-                code="IDEMPOTENCY_KEY_SPENT",
-            )
-        return reservation.lines
 
     async def _write(
         self,

@@ -8,6 +8,7 @@ from datetime import datetime
 
 from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from subgraphs.kit.orm import utcnow
 from subgraphs.orders.models import (
@@ -82,6 +83,31 @@ async def page_of_orders(
             )
         )
     statement = statement.order_by(Order.created_at.desc(), Order.id.desc()).limit(limit)
+    return list((await session.scalars(statement)).all())
+
+
+async def first_orders_of_users(
+    session: AsyncSession,
+    user_ids: Sequence[uuid.UUID],
+    *,
+    limit: int,
+    status: OrderStatus | None = None,
+) -> list[Order]:
+    """The newest `limit` orders of each user, for all of them in one query."""
+    newest_first = (Order.created_at.desc(), Order.id.desc())
+    ranked = select(
+        Order,
+        func.row_number().over(partition_by=Order.user_id, order_by=newest_first).label("rank"),
+    ).where(Order.user_id.in_(user_ids))
+    if status is not None:
+        ranked = ranked.where(Order.status == status.value)
+    rows = ranked.subquery()
+    order = aliased(Order, rows)
+    statement = (
+        select(order)
+        .where(rows.c.rank <= limit)
+        .order_by(rows.c.user_id, rows.c.created_at.desc(), rows.c.id.desc())
+    )
     return list((await session.scalars(statement)).all())
 
 

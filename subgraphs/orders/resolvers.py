@@ -13,6 +13,8 @@ from subgraphs.kit.pagination import decode_cursor, encode_cursor, page_size
 from subgraphs.orders import limits
 from subgraphs.orders.cart import carts
 from subgraphs.orders.context import OrdersInfo
+from subgraphs.orders.loaders import FirstPage
+from subgraphs.orders.models import Order as OrderModel
 from subgraphs.orders.service import orders
 from subgraphs.orders.types import (
     Cart,
@@ -48,6 +50,10 @@ async def orders_page(
 ) -> OrderConnection:
     limit = page_size(first)
     position: tuple[datetime, uuid.UUID] | None = None
+    if after is None and user_id is not None:
+        first_page = FirstPage(user_id, limit + 1, None if status is None else status.to_model())
+        rows = await info.context.loaders.first_orders_of_user.load(first_page)
+        return connection_of(rows, limit, after)
     if after is not None:
         created_at, last_id = decode_cursor(after, length=2)
         try:
@@ -62,6 +68,11 @@ async def orders_page(
             user_id=user_id,
             status=None if status is None else status.to_model(),
         )
+    return connection_of(rows, limit, after)
+
+
+def connection_of(rows: list[OrderModel], limit: int, after: str | None) -> OrderConnection:
+    """A page from up to `limit + 1` rows (the extra one only says there is a next page)."""
     page = rows[:limit]
     edges = [
         OrderEdge(

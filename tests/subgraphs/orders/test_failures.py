@@ -160,3 +160,29 @@ async def test_concurrent_same_key_orders_make_one_order_and_one_reservation(
     assert len(ids) == 1
     assert await orders_api.scalar("SELECT count(*) FROM orders") == 1
     assert await product_stock(peers.products.base_url, product) == 47
+
+
+async def test_a_retry_with_the_same_key_after_a_failed_attempt_places_the_order(
+    orders_api: OrdersHarness,
+) -> None:
+    peers = orders_api.peers
+    buyer = await register_customer(peers.users.base_url)
+    product = await create_product(peers.products.base_url, peers.keys.admin_token(), stock=10)
+    payload = {
+        "input": {"items": [{"productId": str(product), "quantity": 7}], "idempotencyKey": "r"}
+    }
+    await force_item_write_failure(orders_api, 7)
+    try:
+        failed = await orders_api.gql(PLACE, payload, token=buyer.token)
+    finally:
+        await drop_forced_failure(orders_api)
+    assert failed.error_codes == ["INTERNAL_SERVER_ERROR"]
+    assert await product_stock(peers.products.base_url, product) == 10
+
+    retried = await orders_api.gql(PLACE, payload, token=buyer.token)
+    again = await orders_api.gql(PLACE, payload, token=buyer.token)
+
+    assert retried.ok()["placeOrder"]["status"] == "PENDING"
+    assert again.ok()["placeOrder"]["id"] == retried.ok()["placeOrder"]["id"]
+    assert await orders_api.scalar("SELECT count(*) FROM orders") == 1
+    assert await product_stock(peers.products.base_url, product) == 3

@@ -11,6 +11,7 @@ import pytest
 from subgraphs.kit.orm import utcnow
 from tests.subgraphs.orders.conftest import OrdersHarness
 from tests.subgraphs.orders.peers import Customer, create_product, product_stock, register_customer
+from tests.support.sql import recorded_statements, selects
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
@@ -106,6 +107,8 @@ async def test_illegal_transitions_are_refused(orders_api: OrdersHarness) -> Non
     assert await code("PAID", admin) == ["ILLEGAL_TRANSITION"]  # only a payment pays
     assert await code("PENDING", admin) == ["ILLEGAL_TRANSITION"]
     assert await code("SHIPPED", buyer.token) == ["FORBIDDEN"]
+    admin_pays = await orders_api.gql(PAY, {"id": order["id"], "token": "tok_visa"}, token=admin)
+    assert admin_pays.error_codes == ["FORBIDDEN"]
     (await orders_api.gql(PAY, {"id": order["id"], "token": "tok_visa"}, token=buyer.token)).ok()
     assert await code("DELIVERED", admin) == ["ILLEGAL_TRANSITION"]
     assert await code("SHIPPED", admin) == []
@@ -296,3 +299,27 @@ async def test_admin_lists_orders_by_status_page_by_page(orders_api: OrdersHarne
     assert rest["pageInfo"]["hasNextPage"] is False
     assert sorted(seen) == sorted(order["id"] for _, _, order in made)
     assert [e["node"]["id"] for e in paid["orders"]["edges"]] == [first["id"]]
+
+
+async def test_orders_of_many_users_come_from_one_query(orders_api: OrdersHarness) -> None:
+    admin = orders_api.peers.keys.admin_token()
+    made = [await placed(orders_api, quantity=1) for _ in range(3)]
+    reps = [{"__typename": "User", "id": str(buyer.id)} for buyer, _, _ in made]
+    query = """
+    query Entities($reps: [_Any!]!) {
+      _entities(representations: $reps) {
+        ... on User { id orders(first: 5) { edges { node { id items { quantity } } } } }
+      }
+    }
+    """
+
+    with recorded_statements(orders_api.runtime.engine) as statements:
+        result = await orders_api.gql(query, {"reps": reps}, token=admin)
+
+    users = result.ok()["_entities"]
+    assert [[e["node"]["id"] for e in u["orders"]["edges"]] for u in users] == [
+        [order["id"]] for _, _, order in made
+    ]
+    order_reads = [s for s in selects(statements) if "FROM orders" in s]
+    assert len(order_reads) == 1
+    assert len(selects(statements)) == 2  # the orders, then all their items
