@@ -33,26 +33,39 @@ def _flatten(value: Any, type_filter: str | None, found: list[dict[str, Any]]) -
             _flatten(item, type_filter, found)
 
 
-def locate(data: dict[str, Any], path: Path, target: dict[str, Any]) -> list[Any] | None:
-    """The response path (with list indexes) of one object found by `objects_at`."""
-    return _locate(data, path, 0, target, [])
+def located_objects(
+    data: dict[str, Any], path: Path, type_name: str
+) -> list[tuple[list[Any], dict[str, Any]]]:
+    """Like `objects_at`, with each object's response path (used only for errors)."""
+    found: list[tuple[list[Any], dict[str, Any]]] = []
+    _walk(data, path, 0, [], type_name, found)
+    return found
 
 
-def _locate(
-    value: Any, path: Path, depth: int, target: dict[str, Any], prefix: list[Any]
-) -> list[Any] | None:
+def _walk(
+    value: Any,
+    path: Path,
+    depth: int,
+    prefix: list[Any],
+    type_name: str,
+    found: list[tuple[list[Any], dict[str, Any]]],
+) -> None:
     if isinstance(value, list):
         for index, item in enumerate(value):
-            found = _locate(item, path, depth, target, [*prefix, index])
-            if found is not None:
-                return found
-        return None
+            _walk(item, path, depth, [*prefix, index], type_name, found)
+        return
     if not isinstance(value, dict):
-        return None
+        return
+    if depth > 0:
+        type_filter = path[depth - 1].type_filter
+        if type_filter is not None and value.get("__typename") != type_filter:
+            return
     if depth == len(path):
-        return prefix if value is target else None
+        if value.get("__typename") == type_name:
+            found.append((prefix, value))
+        return
     segment: PathSegment = path[depth]
-    return _locate(value.get(segment.key), path, depth + 1, target, [*prefix, segment.key])
+    _walk(value.get(segment.key), path, depth + 1, [*prefix, segment.key], type_name, found)
 
 
 def compile_extractor(selection: QSelection) -> Extractor:

@@ -9,7 +9,7 @@ from typing import Any
 import orjson
 
 from supergraph.execution.compiled import CompiledFetch, ExecutablePlan
-from supergraph.execution.entities import locate, objects_at
+from supergraph.execution.entities import located_objects, objects_at
 from supergraph.execution.merging import deep_merge
 from supergraph.execution.transport import SubgraphClient, SubgraphHttpError
 
@@ -107,17 +107,15 @@ class Executor:
             deep_merge(tree, result)
         subgraph_errors = response.get("errors")
         if subgraph_errors:
-            errors.extend(
-                self._client_error(item, fetch, tree, targets) for item in subgraph_errors
-            )
+            located = _Locations(fetch, tree, targets)
+            for item in subgraph_errors:
+                errors.extend(self._client_errors(item, fetch, located))
 
-    def _client_error(
-        self,
-        raw_error: Any,
-        fetch: CompiledFetch,
-        tree: dict[str, Any],
-        targets: list[list[dict[str, Any]]],
-    ) -> dict[str, Any]:
+    def _client_errors(
+        self, raw_error: Any, fetch: CompiledFetch, located: _Locations
+    ) -> list[dict[str, Any]]:
+        """The client's view of one subgraph error: one per place it applies to (an
+        entity fetched once for several places errs at each of them)."""
         error: dict[str, Any] = (
             raw_error if isinstance(raw_error, dict) else {"message": str(raw_error)}
         )
@@ -125,34 +123,51 @@ class Executor:
             "message": error.get("message")
             or f'Error while fetching subquery from service "{fetch.graph}"'
         }
-        path = error.get("path")
-        if isinstance(path, list) and path:
-            client_path = self._client_path(path, fetch, tree, targets)
-            if client_path is not None:
-                result["path"] = client_path
         extensions = error.get("extensions")
         merged = dict(extensions) if isinstance(extensions, dict) else {}
         merged.setdefault("code", "DOWNSTREAM_SERVICE_ERROR")
         merged["serviceName"] = fetch.graph
         result["extensions"] = merged
-        return result
-
-    def _client_path(
-        self,
-        path: list[Any],
-        fetch: CompiledFetch,
-        tree: dict[str, Any],
-        targets: list[list[dict[str, Any]]],
-    ) -> list[Any] | None:
+        path = error.get("path")
+        if not isinstance(path, list) or not path:
+            return [result]
         if not fetch.inputs:
-            return path
-        if len(path) < 2 or path[0] != "_entities" or not isinstance(path[1], int):
-            return None
-        if path[1] >= len(targets):
-            return None
-        target = targets[path[1]][0]
-        for entity_input in fetch.inputs:
-            found = locate(tree, entity_input.path, target)
-            if found is not None:
-                return found + path[2:]
-        return None
+            return [{**result, "path": path}]
+        places = located.paths(path)
+        if not places:
+            return [result]
+        return [{**result, "path": place} for place in places]
+
+
+class _Locations:
+    """Response paths of an entity fetch's objects, computed only when errors need them."""
+
+    def __init__(
+        self, fetch: CompiledFetch, tree: dict[str, Any], targets: list[list[dict[str, Any]]]
+    ) -> None:
+        self._fetch = fetch
+        self._tree = tree
+        self._targets = targets
+        self._by_object: dict[int, list[list[Any]]] | None = None
+
+    def paths(self, error_path: list[Any]) -> list[list[Any]]:
+        if len(error_path) < 2 or error_path[0] != "_entities":
+            return []
+        index = error_path[1]
+        if not isinstance(index, int) or not 0 <= index < len(self._targets):
+            return []
+        if self._by_object is None:
+            self._by_object = {}
+            for entity_input in self._fetch.inputs:
+                for place, obj in located_objects(
+                    self._tree, entity_input.path, entity_input.type_name
+                ):
+                    self._by_object.setdefault(id(obj), []).append(place)
+        places: list[list[Any]] = []
+        seen: set[int] = set()
+        for obj in self._targets[index]:
+            if id(obj) in seen:
+                continue
+            seen.add(id(obj))
+            places.extend(p + error_path[2:] for p in self._by_object.get(id(obj), []))
+        return places

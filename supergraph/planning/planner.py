@@ -127,6 +127,9 @@ class _PlanBuilder:
         provided: Provided | None,
     ) -> set[_Group]:
         touched: set[_Group] = set()
+        for op_field in fields:
+            if op_field.name != "__typename":
+                target.reserve(op_field.key, op_field.name, op_field.arguments)
         remote = [
             f
             for f in fields
@@ -313,27 +316,32 @@ class _PlanBuilder:
                     f"cannot reach {type_name}.{op_field.name} in {graph} from {group.graph}"
                 )
             self._hops += 1
-            key_fields = self._field_sets.fields(self._object(type_name), [key.selection])
+            key_fields = [
+                dataclasses.replace(f, key=_internal_key(target, f.name, f.arguments))
+                for f in self._field_sets.fields(self._object(type_name), [key.selection])
+            ]
             key_deps = self._plan_fields(group, target, type_name, key_fields, path, provided)
             self._hops -= 1
-        else:
-            target.merge(_selection_from(key.selection))
+        key_selection = _selection_from(key.selection, target)
+        if not key_deps:
+            target.merge(key_selection)
         target.add_typename()
         in_graph = info.graphs[graph]
         requires_deps: set[_Group] = set()
         if in_graph.requires is not None:
             required = [
-                dataclasses.replace(f, key=_requires_key(f))
+                dataclasses.replace(f, key=_internal_key(target, f.name, f.arguments))
                 for f in self._field_sets.fields(self._object(type_name), [in_graph.requires])
             ]
+            requires_selection = _selection_from(in_graph.requires, target)
             requires_deps = self._plan_fields(group, target, type_name, required, path, provided)
         child = self._entity_group(group, graph, path, type_name, key_deps | requires_deps)
         child.deps |= {group} | key_deps | requires_deps
         representation = child.inputs[(path, type_name)].representation
         representation.add_typename()
-        representation.merge(_selection_from(key.selection))
+        representation.merge(key_selection)
         if in_graph.requires is not None:
-            representation.merge(_selection_from(in_graph.requires, alias_arguments=True))
+            representation.merge(requires_selection)
         touched = self._add_local(
             child, child.selection.fragment(type_name), type_name, op_field, path, None
         )
@@ -388,12 +396,13 @@ class _PlanBuilder:
             raise PlanningError(f"no subgraph can tell the concrete type of {interface}")
         key = self._direct_key(group.graph, owner, interface, provided)
         assert key is not None
-        selection.merge(_selection_from(key.selection))
+        key_selection = _selection_from(key.selection, selection)
+        selection.merge(key_selection)
         child = self._entity_group(group, owner, path, interface, set())
         child.deps.add(group)
         representation = child.inputs[(path, interface)].representation
         representation.add_typename()
-        representation.merge(_selection_from(key.selection))
+        representation.merge(key_selection)
         at_interface = child.selection.fragment(interface)
         at_interface.add_typename()
         possible = set(self._model.possible_types_in(owner, interface))
@@ -436,14 +445,15 @@ class _PlanBuilder:
                 )
                 if key is None:
                     continue
-                target.merge(_selection_from(key.selection))
+                key_selection = _selection_from(key.selection, target)
+                target.merge(key_selection)
                 target.add_typename()
                 child = self._entity_group(group, graph, path, type_name, set())
                 child.deps.add(group)
                 entity_input = child.inputs[(path, type_name)]
                 entity_input.sent_typename = interface
                 entity_input.representation.add_typename()
-                entity_input.representation.merge(_selection_from(key.selection))
+                entity_input.representation.merge(key_selection)
                 as_interface = dataclasses.replace(op_field, parent_type=interface)
                 touched = self._add_local(
                     child, child.selection.fragment(interface), interface, as_interface, path, None
@@ -669,40 +679,39 @@ def _merge_provided(left: Provided | None, right: Provided | None) -> Provided:
     return result
 
 
-def _requires_key(op_field: OpField) -> str:
-    """Response key of a required field: aliased when it has arguments, so that the
-    client may select the same field with other arguments next to it."""
-    if not op_field.arguments:
-        return op_field.name
-    return _alias_for(op_field.name, op_field.arguments)
+def _internal_key(target: QSelection | None, name: str, arguments: tuple[ArgumentNode, ...]) -> str:
+    """Response key for a field the router adds itself (key or @requires input).
+
+    Fields with arguments are always aliased (the client may select the same field
+    with other arguments); a name the client uses for another field gets an alias too.
+    """
+    key = _alias_for("r", name, arguments) if arguments else name
+    if target is not None and target.taken_by_other(key, name, arguments):
+        key = _alias_for("i", name, arguments)
+    return key
 
 
-def _alias_for(name: str, arguments: tuple[ArgumentNode, ...]) -> str:
+def _alias_for(prefix: str, name: str, arguments: tuple[ArgumentNode, ...]) -> str:
     printed = ",".join(print_ast(a) for a in arguments).encode()
-    return f"r_{name}_{hashlib.sha1(printed, usedforsecurity=False).hexdigest()[:8]}"
+    return f"{prefix}_{name}_{hashlib.sha1(printed, usedforsecurity=False).hexdigest()[:8]}"
 
 
 def _selection_from(
-    selection_set: SelectionSetNode, *, alias_arguments: bool = False
+    selection_set: SelectionSetNode, target: QSelection | None = None
 ) -> QSelection:
-    """A field set (key, requires) as a subgraph selection."""
+    """A field set (key, requires) as a subgraph selection; its top-level response keys
+    avoid what `target` already uses for other fields (see `_internal_key`)."""
     result = QSelection()
     for selection in selection_set.selections:
         if isinstance(selection, FieldNode):
             name = selection.name.value
-            key = name
-            if alias_arguments and selection.arguments:
-                key = _alias_for(name, tuple(selection.arguments))
-            qfield = result.add_field(
-                key,
-                selection.name.value,
-                tuple(selection.arguments or ()),
-                selection.selection_set is not None,
-            )
+            arguments = tuple(selection.arguments or ())
+            key = _internal_key(target, name, arguments) if target is not None else name
+            qfield = result.add_field(key, name, arguments, selection.selection_set is not None)
             if selection.selection_set is not None and qfield.selection is not None:
                 qfield.selection.merge(_selection_from(selection.selection_set))
         elif isinstance(selection, InlineFragmentNode) and selection.type_condition:
             result.fragment(selection.type_condition.name.value).merge(
-                _selection_from(selection.selection_set)
+                _selection_from(selection.selection_set, target)
             )
     return result

@@ -29,6 +29,21 @@ class QSelection:
 
     fields: dict[str, QField] = field(default_factory=dict)
     fragments: dict[str, QSelection] = field(default_factory=dict)
+    # Response keys the client's operation uses here, with the field they stand for:
+    # the router's own fields (keys, @requires inputs) must not take them.
+    reserved: dict[str, tuple[str, str]] = field(default_factory=dict)
+
+    def reserve(self, key: str, name: str, arguments: tuple[ArgumentNode, ...]) -> None:
+        self.reserved.setdefault(key, (name, _printed(arguments)))
+
+    def taken_by_other(self, key: str, name: str, arguments: tuple[ArgumentNode, ...]) -> bool:
+        """Whether `key` already means another field (or other arguments) here."""
+        wanted = (name, _printed(arguments))
+        reserved = self.reserved.get(key)
+        if reserved is not None and reserved != wanted:
+            return True
+        existing = self.fields.get(key)
+        return existing is not None and existing.signature() != wanted
 
     def add_field(
         self, key: str, name: str, arguments: tuple[ArgumentNode, ...], composite: bool
@@ -122,6 +137,10 @@ class QSelection:
         for fragment in self.fragments.values():
             names |= fragment.variables()
         return names
+
+
+def _printed(arguments: tuple[ArgumentNode, ...]) -> str:
+    return "".join(print_ast(a) for a in arguments)
 
 
 def _copy_field(source: QField) -> QField:
