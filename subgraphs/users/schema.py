@@ -13,17 +13,15 @@ from subgraphs.kit.errors import Forbidden, NotFound
 from subgraphs.kit.graphql_errors import MaskUnexpectedErrors, ServiceSchema
 from subgraphs.users.context import UsersInfo
 from subgraphs.users.errors import InvalidRefreshToken
-from subgraphs.users.service import RefreshReused, user_cursor
+from subgraphs.users.service import RefreshReused
 from subgraphs.users.service import users as user_service
 from subgraphs.users.tokens import SESSION_CLAIM
 from subgraphs.users.types import (
     AuthPayload,
-    PageInfo,
     RegisterInput,
     UpdateProfileInput,
     User,
     UserConnection,
-    UserEdge,
     load_visible_user,
     parse_user_id,
 )
@@ -55,16 +53,8 @@ class Query:
         info.context.require_admin()
         async with info.context.sessionmaker() as session:
             rows, has_next, total = await user_service.users_page(session, first=first, after=after)
-        edges = [UserEdge(cursor=user_cursor(row), node=User.from_model(row)) for row in rows]
-        return UserConnection(
-            edges=edges,
-            page_info=PageInfo(
-                has_next_page=has_next,
-                has_previous_page=after is not None,
-                start_cursor=edges[0].cursor if edges else None,
-                end_cursor=edges[-1].cursor if edges else None,
-            ),
-            total_count=total,
+        return UserConnection.from_page(
+            rows, has_next=has_next, has_previous=after is not None, total=total
         )
 
 

@@ -12,7 +12,7 @@ import strawberry
 from subgraphs.kit.errors import Forbidden
 from subgraphs.users import models
 from subgraphs.users.context import UsersInfo
-from subgraphs.users.service import IssuedTokens, may_view
+from subgraphs.users.service import IssuedTokens, may_view, user_cursor
 
 
 @strawberry.enum(description="What a user may do: shop, or administer the shop.")
@@ -115,6 +115,22 @@ class UserConnection:
     edges: list[UserEdge]
     page_info: PageInfo
     total_count: int
+
+    @classmethod
+    def from_page(
+        cls, rows: list[models.User], *, has_next: bool, has_previous: bool, total: int
+    ) -> Self:
+        edges = [UserEdge(cursor=user_cursor(row), node=User.from_model(row)) for row in rows]
+        return cls(
+            edges=edges,
+            page_info=PageInfo(
+                has_next_page=has_next,
+                has_previous_page=has_previous,
+                start_cursor=edges[0].cursor if edges else None,
+                end_cursor=edges[-1].cursor if edges else None,
+            ),
+            total_count=total,
+        )
 
 
 @strawberry.input
