@@ -7,18 +7,22 @@ from typing import Any
 
 import httpx
 import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
+from alembic.config import Config
 from alembic.migration import MigrationContext
-from sqlalchemy import func, select
+from sqlalchemy import func, inspect, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
 from subgraphs.kit.app import ServiceRuntime
 from subgraphs.kit.database import create_engine
+from subgraphs.kit.migrations import alembic_config, upgrade
 from subgraphs.users.models import Base, User
 from subgraphs.users.seed import DEV_ADMIN, DEV_CUSTOMER, seed
 from subgraphs.users.settings import UsersSettings
 from tests.subgraphs.users.accounts import login
+from tests.support import databases
 from tests.support.graphql import execute
 
 CHANGE_PASSWORD = """
@@ -114,3 +118,47 @@ async def test_production_never_seeds(runtime: ServiceRuntime, tmp_path: Path) -
         await seed(runtime.sessionmaker, production)
 
     assert await count_users(runtime) == 0
+
+
+@pytest.mark.parametrize("backend", ["postgresql", "sqlite"])
+async def test_migrations_downgrade_to_nothing_and_upgrade_again(
+    backend: str, tmp_path: Path
+) -> None:
+    if backend == "postgresql":
+        url = await databases.create_database("usersmig")
+    else:
+        url = databases.sqlite_url(tmp_path, "users-migrations")
+    try:
+        await upgrade("subgraphs.users", url)
+        assert {"users", "refresh_tokens"} <= await table_names(url)
+        await downgrade("subgraphs.users", url, "base")
+        assert await table_names(url) <= {"alembic_version"}
+        await upgrade("subgraphs.users", url)
+        assert {"users", "refresh_tokens"} <= await table_names(url)
+    finally:
+        if backend == "postgresql":
+            await databases.drop_database(url)
+
+
+async def table_names(url: str) -> set[str]:
+    engine = create_engine(url, application_name="shopgraph-users-tests")
+    try:
+        async with engine.connect() as connection:
+            return set(await connection.run_sync(lambda sync: inspect(sync).get_table_names()))
+    finally:
+        await engine.dispose()
+
+
+async def downgrade(package: str, url: str, revision: str) -> None:
+    config = alembic_config(package, url)
+    engine = create_engine(url, application_name="shopgraph-users-tests")
+    try:
+        async with engine.begin() as connection:
+            await connection.run_sync(_downgrade_on, config, revision)
+    finally:
+        await engine.dispose()
+
+
+def _downgrade_on(connection: Connection, config: Config, revision: str) -> None:
+    config.attributes["connection"] = connection
+    command.downgrade(config, revision)
