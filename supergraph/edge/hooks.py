@@ -1,8 +1,8 @@
 """What the GraphQL pipeline calls: after parsing (limits) and before planning (authorization).
 
 Limits run on the parsed document before validation, because validation itself
-is what an abusive document attacks (overlapping-field checks are quadratic in
-the number of aliases); their verdict is cached with the document.
+is work an abusive document can make large (overlapping-field checks compare
+pairs of fields); their verdict is cached with the document.
 """
 
 from __future__ import annotations
@@ -50,7 +50,8 @@ class EdgeHooks:
         Raises GraphQLError for syntax errors, as `graphql.parse` does.
         """
         try:
-            document = parse(query, max_tokens=self.limits.max_tokens)
+            # graphql-core counts the end of the document as a token; callers do not.
+            document = parse(query, max_tokens=self.limits.max_tokens + 1)
         except RecursionError:
             raise _refused(TOO_DEEP.code, TOO_DEEP.message) from None
         except GraphQLError as error:
@@ -59,6 +60,8 @@ class EdgeHooks:
                     "MAX_TOKENS_EXCEEDED",
                     f"The document has more than {self.limits.max_tokens} tokens.",
                 ) from None
+            if "nested too deeply" in error.message:
+                raise _refused(TOO_DEEP.code, TOO_DEEP.message) from None
             raise
         violations = check_limits(document, self.limits)
         if violations:
