@@ -107,13 +107,21 @@ class GraphQLPipeline:
     async def close(self) -> None:
         await self.executor.close()
 
-    def plan_for(self, query: str, operation_name: str | None) -> ExecutablePlan:
-        """The plan for an operation (for `supergraph plan` and tests); raises on errors."""
+    def plan_for(
+        self,
+        query: str,
+        operation_name: str | None,
+        variables: dict[str, Any] | None = None,
+    ) -> ExecutablePlan:
+        """The (cached) plan for an operation, for `supergraph plan` and tests.
+
+        Raises PlanningError for an invalid document or operation.
+        """
         document = self._document(query)
         if document.document is None:
             raise PlanningError(document.errors[0]["message"])
-        info = select_operation(document.document, operation_name)
-        return self._plan(query, operation_name, info, condition_values(info, None))
+        info = self._operation(document, operation_name)
+        return self._plan(query, operation_name, info, condition_values(info, variables))
 
     async def run(
         self,
