@@ -25,6 +25,7 @@ class CompiledFetch:
     query: str
     variables: tuple[str, ...]
     inputs: tuple[CompiledInput, ...]
+    shareable: bool  # a query: identical in-flight requests may be joined
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,7 @@ def _compile_fetch(fetch: Fetch) -> CompiledFetch:
         graph=fetch.graph,
         query=fetch.query,
         variables=fetch.variables,
+        shareable=fetch.operation_kind == "query",
         inputs=tuple(
             CompiledInput(i.path, i.type_name, compile_extractor(i.representation), i.sent_typename)
             for i in fetch.inputs

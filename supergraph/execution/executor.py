@@ -84,7 +84,7 @@ class Executor:
         body = orjson.dumps({"query": fetch.query, "variables": sent_variables})
         client = self._clients[fetch.graph]
         try:
-            response = orjson.loads(await client.post(body, headers))
+            response = orjson.loads(await client.post(body, headers, shareable=fetch.shareable))
         except (SubgraphHttpError, orjson.JSONDecodeError) as error:
             errors.append(
                 {

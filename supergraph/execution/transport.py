@@ -8,6 +8,7 @@ more CPU per request).
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Mapping
 
 import aiohttp
@@ -24,9 +25,19 @@ class SubgraphHttpError(Exception):
 class SubgraphClient:
     """One subgraph's connection pool; created lazily inside the running event loop."""
 
-    def __init__(self, name: str, url: str, timeout_s: float, max_connections: int = 100) -> None:
+    def __init__(
+        self,
+        name: str,
+        url: str,
+        timeout_s: float,
+        max_connections: int = 100,
+        *,
+        dedupe_in_flight: bool = False,
+    ) -> None:
         self.name = name
         self.url = url
+        self._dedupe = dedupe_in_flight
+        self._in_flight: dict[tuple[bytes, tuple[tuple[str, str], ...]], asyncio.Future[bytes]] = {}
         self._http1 = (
             Http1Pool(url, timeout_s, max_connections) if url.startswith("http://") else None
         )
@@ -46,7 +57,22 @@ class SubgraphClient:
         )
         return self._session
 
-    async def post(self, body: bytes, headers: Mapping[str, str] | None = None) -> bytes:
+    async def post(
+        self, body: bytes, headers: Mapping[str, str] | None = None, *, shareable: bool = False
+    ) -> bytes:
+        """POST one request; identical shareable (query) requests already in flight are
+        joined instead of sent again when in-flight deduplication is on."""
+        if not (self._dedupe and shareable):
+            return await self._post(body, headers)
+        key = (body, tuple(sorted(headers.items())) if headers else ())
+        shared = self._in_flight.get(key)
+        if shared is None:
+            shared = asyncio.ensure_future(self._post(body, headers))
+            self._in_flight[key] = shared
+            shared.add_done_callback(lambda _: self._in_flight.pop(key, None))
+        return await asyncio.shield(shared)
+
+    async def _post(self, body: bytes, headers: Mapping[str, str] | None) -> bytes:
         if self._http1 is not None:
             try:
                 status, payload = await self._http1.post(body, headers)

@@ -38,6 +38,11 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
         action="store_true",
         help="development: return each request's plan in `extensions`",
     )
+    serve.add_argument(
+        "--dedup-in-flight",
+        action="store_true",
+        help="join identical subgraph queries already in flight (off by default)",
+    )
     serve.set_defaults(handler=_serve)
 
     plan = subparsers.add_parser("plan", help="print the query plan of an operation")
@@ -81,6 +86,8 @@ def _serve(args: argparse.Namespace) -> int:
     os.environ[_SUBGRAPH_URLS_VARIABLE] = ",".join(args.subgraph_url)
     if args.expose_query_plan:
         os.environ["SUPERGRAPH_EXPOSE_QUERY_PLAN"] = "1"
+    if args.dedup_in_flight:
+        os.environ["SUPERGRAPH_DEDUP_IN_FLIGHT"] = "1"
     uvicorn.run(
         "supergraph.server.commands:app_from_environment",
         factory=True,

@@ -95,6 +95,7 @@ class GraphQLPipeline:
                     settings.subgraph_urls.get(name, graph.url),
                     settings.timeout_for(name),
                     settings.max_connections_per_subgraph,
+                    dedupe_in_flight=settings.dedupe_in_flight,
                 )
                 for name, graph in model.graphs.items()
             }

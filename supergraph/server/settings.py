@@ -21,6 +21,7 @@ class GatewaySettings:
     plan_cache_size: int = 1024
     document_cache_size: int = 1024
     graphiql: bool = True
+    dedupe_in_flight: bool = False  # join identical subgraph queries already in flight
 
     @classmethod
     def from_env(cls, prefix: str = "SUPERGRAPH_") -> GatewaySettings:
@@ -38,6 +39,8 @@ class GatewaySettings:
             )
         if (plan := env("EXPOSE_QUERY_PLAN")) is not None:
             values["expose_query_plan"] = plan.lower() in ("1", "true", "yes")
+        if (dedupe := env("DEDUP_IN_FLIGHT")) is not None:
+            values["dedupe_in_flight"] = dedupe.lower() in ("1", "true", "yes")
         if (graphiql := env("GRAPHIQL")) is not None:
             values["graphiql"] = graphiql.lower() in ("1", "true", "yes")
         return cls(**values)  # type: ignore[arg-type]

@@ -42,13 +42,15 @@ enum join__Graph { ECHO @join__graph(name: "echo", url: "http://unused") }
 type Query @join__type(graph: ECHO) {
   headers: String
   slow: String
+  later: String
 }
 """
 
 
 @dataclass
 class EchoSubgraph:
-    """Answers `headers` with the request headers it got (as JSON text); `slow` late."""
+    """Answers `headers` with the request headers it got (as JSON text); `slow` after
+    1 s, `later` after 0.2 s."""
 
     port: int = 0
     requests: list[dict[str, str]] = field(default_factory=list)
@@ -69,6 +71,9 @@ class EchoSubgraph:
                 if "slow" in body["query"]:
                     await asyncio.sleep(1.0)
                     data: dict[str, Any] = {"slow": "late"}
+                elif "later" in body["query"]:
+                    await asyncio.sleep(0.2)
+                    data = {"later": "done"}
                 else:
                     data = {"headers": json.dumps(headers, sort_keys=True)}
                 payload = json.dumps({"data": data}).encode()
@@ -96,7 +101,7 @@ async def echo() -> AsyncIterator[EchoSubgraph]:
 async def router(echo: EchoSubgraph) -> AsyncIterator[httpx.AsyncClient]:
     settings = GatewaySettings(
         subgraph_urls={"echo": f"http://127.0.0.1:{echo.port}/graphql"},
-        subgraph_timeouts_s={"echo": 0.3},
+        subgraph_timeouts_s={"echo": 0.6},
     )
     async with app_client(create_gateway_app(SUPERGRAPH, settings)) as client:  # type: ignore[arg-type]
         yield client
@@ -136,3 +141,31 @@ async def test_slow_subgraph_times_out_into_a_null_and_an_error(router: httpx.As
     [error] = body["errors"]
     assert error["extensions"] == {"code": "SUBREQUEST_HTTP_ERROR", "serviceName": "echo"}
     assert "timed out" in error["message"]
+
+
+async def _ask_twice_at_once(client: httpx.AsyncClient) -> list[dict[str, Any]]:
+    responses = await asyncio.gather(
+        client.post("/graphql", json={"query": "{ later }"}),
+        client.post("/graphql", json={"query": "{ later }"}),
+    )
+    return [r.json() for r in responses]
+
+
+async def test_identical_in_flight_queries_are_sent_once_when_deduplication_is_on(
+    echo: EchoSubgraph,
+) -> None:
+    settings = GatewaySettings(
+        subgraph_urls={"echo": f"http://127.0.0.1:{echo.port}/graphql"}, dedupe_in_flight=True
+    )
+    async with app_client(create_gateway_app(SUPERGRAPH, settings)) as client:  # type: ignore[arg-type]
+        bodies = await _ask_twice_at_once(client)
+    assert bodies == [{"data": {"later": "done"}}] * 2
+    assert len(echo.requests) == 1
+
+
+async def test_identical_in_flight_queries_are_each_sent_by_default(
+    router: httpx.AsyncClient, echo: EchoSubgraph
+) -> None:
+    bodies = await _ask_twice_at_once(router)
+    assert bodies == [{"data": {"later": "done"}}] * 2
+    assert len(echo.requests) == 2
