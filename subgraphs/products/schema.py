@@ -9,7 +9,7 @@ from __future__ import annotations
 import strawberry
 from strawberry.extensions import ParserCache, ValidationCache
 
-from subgraphs.kit.graphql_errors import MaskUnexpectedErrors
+from subgraphs.kit.graphql_errors import MaskUnexpectedErrors, ServiceSchema
 from subgraphs.kit.scalars import SCALAR_OVERRIDES
 from subgraphs.products.context import ProductsInfo
 from subgraphs.products.service import ProductPage, catalog, inventory
@@ -200,7 +200,7 @@ class Mutation:
 # validating each once (per process, bounded) takes a large share off every request.
 DOCUMENT_CACHE_SIZE = 512
 
-schema = strawberry.federation.Schema(
+schema = ServiceSchema(
     query=Query,
     mutation=Mutation,
     types=[Product],
