@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import uuid
+from pathlib import Path
 from typing import Any
 
 import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import Connection, Uuid, bindparam, inspect, text
 from sqlalchemy.exc import IntegrityError
 
+from subgraphs.kit.database import create_engine
+from subgraphs.kit.migrations import alembic_config, upgrade
 from subgraphs.products.models import Base
 from tests.subgraphs.products.conftest import RunningApp
+from tests.support import databases
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
@@ -69,3 +74,49 @@ async def test_database_refuses_negative_price_and_stock(
             await connection.execute(
                 statement, {"id": uuid.uuid4(), "price": price, "stock": stock, "active": True}
             )
+
+
+@pytest.mark.parametrize("engine_name", ["postgresql", "sqlite"])
+async def test_migrations_downgrade_to_nothing_and_upgrade_again(
+    engine_name: str, tmp_path: Path
+) -> None:
+    if engine_name == "postgresql":
+        url = await databases.create_database("productsmig")
+    else:
+        url = databases.sqlite_url(tmp_path, "products-migrations")
+    tables = {"products", "stock_reservations", "stock_adjustments"}
+    try:
+        await upgrade("subgraphs.products", url)
+        assert tables <= await table_names(url)
+        await migrate_down(url, "base")
+        assert await table_names(url) <= {"alembic_version"}
+        await upgrade("subgraphs.products", url)
+        assert tables <= await table_names(url)
+    finally:
+        if engine_name == "postgresql":
+            await databases.drop_database(url)
+
+
+async def table_names(url: str) -> set[str]:
+    engine = create_engine(url, application_name="shopgraph-products-tests")
+    try:
+        async with engine.connect() as connection:
+            names = await connection.run_sync(lambda sync: inspect(sync).get_table_names())
+            return set(names)
+    finally:
+        await engine.dispose()
+
+
+async def migrate_down(url: str, revision: str) -> None:
+    config = alembic_config("subgraphs.products", url)
+    engine = create_engine(url, application_name="shopgraph-products-tests")
+
+    def run(connection: Connection) -> None:
+        config.attributes["connection"] = connection
+        command.downgrade(config, revision)
+
+    try:
+        async with engine.begin() as connection:
+            await connection.run_sync(run)
+    finally:
+        await engine.dispose()
