@@ -97,6 +97,7 @@ class _Loader:
         self.d_implements = features.directive_name(JOIN_IDENTITY, "implements")
         self.d_union_member = features.directive_name(JOIN_IDENTITY, "unionMember")
         self.d_enum_value = features.directive_name(JOIN_IDENTITY, "enumValue")
+        self.d_owner = features.directive_name(JOIN_IDENTITY, "owner")  # join v0.1 (Fed1)
         self.graph_enum = f"{join.prefix}__Graph"
         self.features = features
         self.document = document
@@ -114,6 +115,8 @@ class _Loader:
                 if self.features.is_feature_type(node.name.value):
                     continue
                 self._type(node, types)
+        for info in types.values():
+            self._key_fields_are_local(info)
         api_schema = build_api_schema(self.document)
         full_schema = build_ast_schema(self.document, assume_valid_sdl=True)
         root_types = {
@@ -175,6 +178,8 @@ class _Loader:
                     in_graph.keys.append(
                         Key(graph, key, parse_field_set(key), _bool(args, "resolvable", True))
                     )
+            elif directive_name == self.d_owner:
+                pass  # read per field (join v0.1): unannotated fields belong to the owner
             elif directive_name == self.d_implements:
                 interface = _str(args, "interface")
                 if interface:
@@ -183,6 +188,10 @@ class _Loader:
                 member = _str(args, "member")
                 if member:
                     info.union_members.setdefault(graph, set()).add(member)
+        if not info.graphs:
+            # join v0.1 (Fed1) marks neither value types nor root types with @join__type:
+            # every subgraph may have them.
+            info.graphs = {g: TypeInGraph(graph=g) for g in self.graph_names.values()}
         if isinstance(
             node,
             ObjectTypeDefinitionNode
@@ -190,8 +199,9 @@ class _Loader:
             | InterfaceTypeDefinitionNode
             | InterfaceTypeExtensionNode,
         ):
+            owner = self._owner(node)
             for field_node in node.fields or ():
-                info.fields[field_node.name.value] = self._field(field_node, info)
+                info.fields[field_node.name.value] = self._field(field_node, info, owner)
         if isinstance(node, EnumTypeDefinitionNode | EnumTypeExtensionNode):
             for value in node.values or ():
                 graphs = {
@@ -209,11 +219,30 @@ class _Loader:
             members = {t.name.value for t in node.types or ()}
             info.union_members = {g: set(members) for g in info.graphs}
 
-    def _field(self, node: FieldDefinitionNode, owner: TypeInfo) -> FieldInfo:
+    def _owner(self, node: TypeDefinitionNode | TypeExtensionNode) -> str | None:
+        for directive in node.directives or ():
+            if directive.name.value == self.d_owner:
+                return self._graph(_args(directive))
+        return None
+
+    def _key_fields_are_local(self, info: TypeInfo) -> None:
+        """A subgraph can always return the fields of its own keys (join v0.1 marks them
+        only on the owner)."""
+        for in_graph in info.graphs.values():
+            for key in in_graph.keys:
+                for selection in key.selection.selections:
+                    name = getattr(getattr(selection, "name", None), "value", None)
+                    field = info.fields.get(name) if name else None
+                    if field is not None and in_graph.graph not in field.graphs:
+                        field.graphs[in_graph.graph] = FieldInGraph(graph=in_graph.graph)
+
+    def _field(
+        self, node: FieldDefinitionNode, owner: TypeInfo, owner_graph: str | None = None
+    ) -> FieldInfo:
         info = FieldInfo(name=node.name.value)
         join_fields = [d for d in node.directives or () if d.name.value == self.d_field]
         if not join_fields:
-            for graph in owner.graphs:
+            for graph in [owner_graph] if owner_graph else owner.graphs:
                 info.graphs[graph] = FieldInGraph(graph=graph)
             return info
         for directive in join_fields:
