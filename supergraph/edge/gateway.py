@@ -7,12 +7,14 @@ pipeline runs the limits after parsing and the authorization before planning.
 from __future__ import annotations
 
 import dataclasses
+import os
 
+from supergraph.config import load_config
 from supergraph.edge.asgi import ASGIApp
 from supergraph.edge.authentication import AuthenticationMiddleware
 from supergraph.edge.body_limit import BodySizeLimit
 from supergraph.edge.hooks import EdgeHooks
-from supergraph.edge.settings import EdgeSettings
+from supergraph.edge.settings import ENV_PREFIX, EdgeSettings
 from supergraph.edge.tokens import TokenVerifier
 from supergraph.server.app import GatewayApp, create_gateway_app
 from supergraph.server.settings import GatewaySettings
@@ -45,3 +47,13 @@ def create_edge_gateway(
     app: ASGIApp = AuthenticationMiddleware(router, verifier, edge.auth.claim_headers)
     app = BodySizeLimit(app, edge.http.max_body_bytes)
     return EdgeGateway(app, router, verifier)
+
+
+CONFIG_VARIABLE = f"{ENV_PREFIX}CONFIG"
+
+
+def edge_settings_from_environment() -> EdgeSettings:
+    """The `router:` section of $SHOPGRAPH_GATEWAY_CONFIG (if set), then the environment."""
+    path = os.environ.get(CONFIG_VARIABLE)
+    router = load_config(path).router if path else {}
+    return EdgeSettings.load(router)

@@ -87,7 +87,11 @@ class TokenVerifier:
                 issuer=self.settings.issuer,
                 audience=self.settings.audience,
                 leeway=self.settings.leeway_s,
-                options={"require": ["exp", "iat", "sub"]},
+                # Without a configured audience, any audience passes (set one in production).
+                options={
+                    "require": ["exp", "iat", "sub"],
+                    "verify_aud": self.settings.audience is not None,
+                },
             )
         except jwt.ExpiredSignatureError as error:
             raise TokenRejected("The token has expired.") from error

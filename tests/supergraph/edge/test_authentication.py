@@ -203,3 +203,19 @@ async def test_public_key_file_verifies_without_a_jwks(
     response = await _post(client, CALLER, keys.token(keys.ec, sub="user-pem"))
     assert response.json()["data"]["caller"]["userId"] == "user-pem"
     await _assert_refused(await _post(client, "{ public }", keys.token(keys.rsa)), "match")
+
+
+async def test_without_verification_configured_tokens_pass_through_to_subgraphs(
+    gateway_for: Callable[[EdgeSettings], Any], keys: Keys
+) -> None:
+    client = await gateway_for(EdgeSettings())
+    token = keys.token(sub="user-9")
+    response = await _post(client, CALLER, token, **{"x-user-id": "spoofed"})
+    assert response.json()["data"]["caller"] == {
+        "authorization": f"Bearer {token}",
+        "userId": None,
+        "roles": None,
+    }
+    # The router's own checks treat the caller as anonymous.
+    body = (await _post(client, "{ me { id } }", token)).json()
+    assert body["data"] == {"me": None}
