@@ -64,15 +64,19 @@ def _parse_urls(pairs: list[str]) -> dict[str, str]:
 
 
 def app_from_environment() -> Any:
-    """ASGI app factory for uvicorn workers: the supergraph file comes from the environment."""
-    from supergraph.server.app import create_gateway_app
+    """ASGI app factory for uvicorn workers: the supergraph file comes from the environment.
+
+    The edge (authentication, limits, authorization) reads the `router:` section of
+    the supergraph.yaml named by SHOPGRAPH_GATEWAY_CONFIG, then SHOPGRAPH_GATEWAY_*.
+    """
+    from supergraph.edge.gateway import create_edge_gateway, edge_settings_from_environment
 
     sdl = Path(os.environ[_SUPERGRAPH_FILE_VARIABLE]).read_text()
     settings = GatewaySettings.from_env()
     urls = _parse_urls([p for p in os.environ.get(_SUBGRAPH_URLS_VARIABLE, "").split(",") if p])
     if urls:
         settings = dataclasses.replace(settings, subgraph_urls=urls)
-    return create_gateway_app(sdl, settings)
+    return create_edge_gateway(sdl, settings, edge_settings_from_environment()).app
 
 
 def _serve(args: argparse.Namespace) -> int:
