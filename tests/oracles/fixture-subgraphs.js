@@ -24,6 +24,9 @@
 //     {"$echoArgs": true}       the field's arguments as canonical JSON text
 //     {"$error": "message"}     the field raises a GraphQL error
 //     {"$append": "log", "value": v}  append v to the tag's named log, return the log
+//     {"$readLog": "log"}      the tag's named log as it is now
+//     {"$now": {...}}          an object whose values are evaluated as the field
+//                              resolves (so they see this field's arguments)
 'use strict';
 
 const http = require('http');
@@ -176,6 +179,15 @@ class FixtureSubgraph {
     if ('$echoArgs' in value) return canonicalJson(args);
     if ('$error' in value) {
       throw new GraphQLError(value.$error, { extensions: { code: value.code || 'FIXTURE' } });
+    }
+    if ('$now' in value) {
+      const out = {};
+      for (const [k, v] of Object.entries(value.$now)) out[k] = this.evaluate(v, scope, args, context);
+      return out;
+    }
+    if ('$readLog' in value) {
+      const logs = this.state[context.tag] || {};
+      return (logs[value.$readLog] || []).slice();
     }
     if ('$append' in value) {
       const logs = (this.state[context.tag] = this.state[context.tag] || {});
