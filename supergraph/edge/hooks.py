@@ -7,6 +7,7 @@ pairs of fields); their verdict is cached with the document.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,6 +21,7 @@ from graphql import (
 
 from supergraph.edge.authentication import current_principal
 from supergraph.edge.authorization import AuthorizationRules, AuthorizedOperation, authorize
+from supergraph.edge.cost import CostModel
 from supergraph.edge.limits import TOO_DEEP, check_limits
 from supergraph.edge.settings import LimitSettings
 from supergraph.edge.spec_directives import read_spec_directives
@@ -38,11 +40,16 @@ class RequestRefused(Exception):
 class EdgeHooks:
     limits: LimitSettings
     authorization: AuthorizationRules
+    costs: CostModel
 
     @classmethod
     def for_supergraph(cls, supergraph_sdl: str, limits: LimitSettings) -> EdgeHooks:
         directives = read_spec_directives(parse(supergraph_sdl, no_location=True))
-        return cls(limits, AuthorizationRules.from_directives(directives))
+        return cls(
+            limits,
+            AuthorizationRules.from_directives(directives),
+            CostModel(directives, limits.default_list_size),
+        )
 
     def parse(self, query: str) -> DocumentNode:
         """The parsed document, or RequestRefused when it breaks a limit.
@@ -71,10 +78,25 @@ class EdgeHooks:
             )
         return document
 
-    def authorize(
-        self, schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode
+    def before_plan(
+        self,
+        schema: GraphQLSchema,
+        document: DocumentNode,
+        operation: OperationDefinitionNode,
+        variables: Mapping[str, Any],
     ) -> AuthorizedOperation | None:
-        """The operation without what the current caller may not see (None: all allowed)."""
+        """Checks of a valid operation: its cost, then what the caller may see.
+
+        Returns the operation without what the current caller may not see (None
+        when everything is allowed); raises RequestRefused when it costs too much.
+        """
+        cost = self.costs.cost(schema, document, operation, variables)
+        if cost > self.limits.max_cost:
+            raise _refused(
+                "MAX_COST_EXCEEDED",
+                f"The operation's estimated cost {cost} is over the limit of "
+                f"{self.limits.max_cost}.",
+            )
         return authorize(self.authorization, schema, document, operation, current_principal.get())
 
 

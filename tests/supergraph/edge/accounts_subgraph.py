@@ -15,6 +15,7 @@ import strawberry
 import uvicorn
 from fastapi import FastAPI
 from strawberry.fastapi import GraphQLRouter
+from strawberry.federation.schema_directives import Cost, ListSize
 from strawberry.types import Info
 
 
@@ -26,6 +27,7 @@ class Account:
     salary: int | None = strawberry.federation.field(requires_scopes=[["admin"]], default=None)
     badge: str = strawberry.federation.field(requires_scopes=[["admin"]], default="gold")
     perks: str | None = strawberry.federation.field(policy=[["vip"]], default=None)
+    score: int = strawberry.field(directives=[Cost(weight=7)], default=1)
 
     @classmethod
     def resolve_reference(cls, id: strawberry.ID) -> Account:
@@ -77,7 +79,7 @@ class Query:
     def audit_log(self, limit: int) -> list[str] | None:
         return [f"entry {i}" for i in range(limit)]
 
-    @strawberry.field
+    @strawberry.field(directives=[ListSize(slicing_arguments=["first"])])
     def accounts(self, first: int = 2) -> list[Account]:
         return [_account(str(i)) for i in range(1, first + 1)]
 

@@ -193,3 +193,29 @@ async def test_aliases_are_limited_even_within_the_token_budget(
     started = time.monotonic()
     await _assert_refused(client, aliases, "MAX_ALIASES_EXCEEDED")
     assert time.monotonic() - started < 2.0
+
+
+async def test_cost_at_the_limit_is_served_and_over_it_refused(
+    gateway_for: Callable[[EdgeSettings], Any],
+) -> None:
+    client = await _limited(gateway_for, max_cost=40)
+    # accounts(first: 5): 5 items x (1 for the object + 7 for @cost(weight: 7) on score)
+    body = await _assert_served(client, "{ accounts(first: 5) { id score } }")
+    assert len(body["data"]["accounts"]) == 5
+    message = await _assert_refused(
+        client, "{ accounts(first: 6) { id score } }", "MAX_COST_EXCEEDED"
+    )
+    assert "cost 48 is over the limit of 40" in message
+
+
+async def test_cost_reads_slicing_arguments_from_variables_and_defaults(
+    gateway_for: Callable[[EdgeSettings], Any],
+) -> None:
+    client = await _limited(gateway_for, max_cost=16)
+    query = "query ($n: Int!) { accounts(first: $n) { score } }"
+    served = await client.post("/graphql", json={"query": query, "variables": {"n": 2}})
+    assert served.status_code == 200, served.text
+    refused = await client.post("/graphql", json={"query": query, "variables": {"n": 3}})
+    assert refused.status_code == 400
+    assert _codes(refused) == ["MAX_COST_EXCEEDED"]
+    await _assert_served(client, "{ accounts { score } }")  # first defaults to 2: cost 16
