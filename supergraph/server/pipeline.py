@@ -164,7 +164,12 @@ class GraphQLPipeline:
         authorized = None
         if self.hooks is not None:
             assert document.document is not None
-            authorized = self.hooks.authorize(self.api_schema, document.document, info.operation)
+            try:
+                authorized = self.hooks.before_plan(
+                    self.api_schema, document.document, info.operation, variables
+                )
+            except RequestRefused as refused:
+                return GraphQLResponse(refused.status, {"errors": refused.errors})
             if authorized is not None:
                 query = authorized.query
                 info = self._operation(self._document(query), request.operation_name)
