@@ -36,9 +36,6 @@ _SORT_COLUMNS: dict[SortField, Any] = {
     SortField.CREATED_AT: Product.created_at,
 }
 
-# ts_rank weights for D, C, B, A labels: name (A) counts most, then category, description.
-_PG_RANK_WEIGHTS = "'{0.1, 0.3, 0.6, 1.0}'::float4[]"
-
 
 def _dialect(session: AsyncSession) -> str:
     return session.get_bind().dialect.name
@@ -118,17 +115,26 @@ def _search_statement(
             " & ".join(f"{word}:*" if prefix else word for word, prefix in terms.as_prefixes()),
         )
         vector: ColumnElement[Any] = literal_column("products.search_vector")
-        rank = func.ts_rank(literal_column(_PG_RANK_WEIGHTS), vector, tsquery)
+        # Relevance is how well the name alone matches: ranking the small name vector
+        # costs a third of ranking the whole document, and a word in the name is
+        # what makes a product the one searched for. Matches only in category or
+        # description rank after every name match.
+        rank = func.ts_rank(literal_column("products.name_vector"), tsquery)
         return base.where(vector.op("@@")(tsquery)), rank.desc()
-    # SQLite: FTS5 with the same prefix semantics; bm25 is "lower is better".
+    # SQLite: FTS5 with the same prefix semantics. Relevance: products whose name
+    # holds every word first (an FTS5 column filter), then the rest.
     match = " AND ".join(
         f'"{word}"*' if prefix else f'"{word}"' for word, prefix in terms.as_prefixes()
     )
     statement = base.join(table("products_fts"), text("products_fts.rowid = products.rowid")).where(
         text("products_fts MATCH :match").bindparams(match=match)
     )
-    rank = func.bm25(literal_column("products_fts"), 10.0, 5.0, 1.0)
-    return statement, rank.asc()
+    names_matching: Select[Any] = (
+        select(literal_column("rowid"))
+        .select_from(table("products_fts"))
+        .where(text("products_fts MATCH :in_name").bindparams(in_name=f"name : ({match})"))
+    )
+    return statement, literal_column("products.rowid").in_(names_matching).desc()
 
 
 async def search_products(

@@ -22,7 +22,7 @@ from tests.support import databases
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
 # Search structures live only in the migrations, one kind per backend.
-DATABASE_ONLY = {"search_vector", "ix_products_search_vector"}
+DATABASE_ONLY = {"search_vector", "name_vector", "ix_products_search_vector"}
 
 
 def _modelled(obj: Any, name: str | None, type_: str, *_: Any) -> bool:

@@ -68,6 +68,33 @@ async def test_single_letters_match_whole_words_only(products_app: RunningApp) -
     assert await names_for(products_app, "g laptop") == []
 
 
+async def test_name_matches_come_first_whatever_the_alphabet_says(
+    products_app: RunningApp,
+) -> None:
+    await create_product(
+        products_app.sessionmaker, name="Aardvark Tote", description="Fits a laptop"
+    )
+    await create_product(products_app.sessionmaker, name="Zebra Laptop", category="Computers")
+    await create_product(
+        products_app.sessionmaker,
+        name="Laptop Sleeve",
+        description="For gaming rigs",
+        category="Accessories",
+    )
+    await create_product(products_app.sessionmaker, name="Zulu Gaming Laptop")
+    assert await names_for(products_app, "laptop") == [
+        "Laptop Sleeve",
+        "Zebra Laptop",
+        "Zulu Gaming Laptop",
+        "Aardvark Tote",
+    ]
+    # Every word in the name beats some of them in the name.
+    assert await names_for(products_app, "gaming laptop") == [
+        "Zulu Gaming Laptop",
+        "Laptop Sleeve",
+    ]
+
+
 async def test_every_word_must_match(products_app: RunningApp) -> None:
     await seed_search_catalog(products_app)
     assert await names_for(products_app, "gaming lapt") == ["Gaming Laptop 17"]
