@@ -29,6 +29,7 @@ from subgraphs.platform.services import (
     subgraph,
 )
 
+REST_API_WRAPPER = "rest_compat.mount:with_rest_api"
 OWN_COMMANDS = ("dev", "serve", "migrate", "seed", "schema")
 
 
@@ -150,9 +151,9 @@ def _serve(args: argparse.Namespace) -> int:
         configure_logging(GATEWAY_NAME)
         port = args.port or int(os.environ.get("SHOPGRAPH_GATEWAY_PORT", GATEWAY_DEFAULT_PORT))
         host = args.host or os.environ.get("SHOPGRAPH_GATEWAY_HOST", "127.0.0.1")
-        return _router(
-            ["serve", "--supergraph", str(args.supergraph), "--host", host, "--port", str(port)]
-        )
+        # The REST layer is mounted at /api and runs its operations through this gateway.
+        serve = ["serve", "--supergraph", str(args.supergraph), "--host", host, "--port", str(port)]
+        return _router([*serve, "--wrap", REST_API_WRAPPER])
     import uvicorn
 
     spec = subgraph(args.service)

@@ -17,6 +17,7 @@ from supergraph.server.settings import GatewaySettings
 
 _SUPERGRAPH_FILE_VARIABLE = "SUPERGRAPH_FILE"
 _SUBGRAPH_URLS_VARIABLE = "SUPERGRAPH_SUBGRAPH_URLS"
+_WRAP_VARIABLE = "SUPERGRAPH_APP_WRAPPER"
 
 
 def register(subparsers: argparse._SubParsersAction[Any]) -> None:
@@ -42,6 +43,12 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
         "--dedup-in-flight",
         action="store_true",
         help="join identical subgraph queries already in flight (off by default)",
+    )
+    serve.add_argument(
+        "--wrap",
+        default=None,
+        metavar="MODULE:CALLABLE",
+        help="serve CALLABLE(gateway_app) instead of the gateway app (e.g. to mount extra routes)",
     )
     serve.set_defaults(handler=_serve)
 
@@ -76,7 +83,19 @@ def app_from_environment() -> Any:
     urls = _parse_urls([p for p in os.environ.get(_SUBGRAPH_URLS_VARIABLE, "").split(",") if p])
     if urls:
         settings = dataclasses.replace(settings, subgraph_urls=urls)
-    return create_edge_gateway(sdl, settings, edge_settings_from_environment()).app
+    app = create_edge_gateway(sdl, settings, edge_settings_from_environment()).app
+    wrapper = os.environ.get(_WRAP_VARIABLE)
+    return _load_callable(wrapper)(app) if wrapper else app
+
+
+def _load_callable(reference: str) -> Any:
+    """`package.module:name` imported; the router knows nothing of what it wraps itself in."""
+    import importlib
+
+    module_name, sep, name = reference.partition(":")
+    if not sep or not module_name or not name:
+        raise SystemExit(f"--wrap expects MODULE:CALLABLE, got {reference!r}")
+    return getattr(importlib.import_module(module_name), name)
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -92,6 +111,9 @@ def _serve(args: argparse.Namespace) -> int:
         os.environ["SUPERGRAPH_EXPOSE_QUERY_PLAN"] = "1"
     if args.dedup_in_flight:
         os.environ["SUPERGRAPH_DEDUP_IN_FLIGHT"] = "1"
+    if args.wrap:
+        _load_callable(args.wrap)  # fail early on a missing module or name
+        os.environ[_WRAP_VARIABLE] = args.wrap
     uvicorn.run(
         "supergraph.server.commands:app_from_environment",
         factory=True,

@@ -1,0 +1,145 @@
+"""GraphQL errors as HTTP errors: one body shape, a status chosen by the error code.
+
+The graph's services give every expected failure a stable `extensions.code`; the
+router adds its own codes for requests it refuses and subgraphs that fail. REST
+callers get `{code, message, details}` with the status that code stands for.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+
+# Codes the graph uses, by the HTTP status a REST caller should see. A code not
+# listed falls back by its family (see `status_for_code`).
+_STATUS_BY_CODE: dict[str, int] = {
+    # the router and its edge
+    "BAD_REQUEST": 400,
+    "GRAPHQL_PARSE_FAILED": 400,
+    "BAD_USER_INPUT": 422,
+    "UNAUTHENTICATED": 401,
+    "FORBIDDEN": 403,
+    "RATE_LIMITED": 429,
+    "TOO_MANY_REQUESTS": 429,
+    "SUBREQUEST_HTTP_ERROR": 502,
+    "DOWNSTREAM_SERVICE_ERROR": 502,
+    "SERVICE_UNAVAILABLE": 503,
+    # users
+    "EMAIL_TAKEN": 409,
+    "INVALID_CREDENTIALS": 401,
+    "INVALID_REFRESH_TOKEN": 401,
+    # products
+    "PRODUCT_NOT_FOUND": 404,
+    "PRODUCT_UNAVAILABLE": 409,
+    "INSUFFICIENT_STOCK": 409,
+    "RESERVATION_CONFLICT": 409,
+    "RESERVATION_NOT_FOUND": 404,
+    "UNKNOWN_CATEGORY": 422,
+    # orders
+    "ORDER_NOT_FOUND": 404,
+    "CART_ITEM_NOT_FOUND": 404,
+    "INVALID_QUANTITY": 422,
+    "EMPTY_ORDER": 422,
+    "INVALID_ORDER_INPUT": 422,
+    "CART_FULL": 422,
+    "USER_CANNOT_ORDER": 403,
+    "IDEMPOTENCY_CONFLICT": 409,
+    "ILLEGAL_TRANSITION": 409,
+    "ORDER_NOT_PAYABLE": 409,
+    "ORDER_ALREADY_PAID": 409,
+    "PAYMENT_DECLINED": 402,
+    "PAYMENT_PROVIDER_UNAVAILABLE": 503,
+}
+
+# Every status this layer documents for a failed call.
+ERROR_STATUSES = (400, 401, 402, 403, 404, 409, 422, 429, 500, 502, 503)
+
+_STATUS_BY_SUFFIX = (
+    ("_NOT_FOUND", 404),
+    ("_CONFLICT", 409),
+    ("_UNAVAILABLE", 503),
+)
+
+
+def status_for_code(code: str, router_status: int) -> int:
+    """The HTTP status for a GraphQL error code (the router's own status breaks ties)."""
+    if code in _STATUS_BY_CODE:
+        return _STATUS_BY_CODE[code]
+    for suffix, status in _STATUS_BY_SUFFIX:
+        if code.endswith(suffix):
+            return status
+    if router_status in ERROR_STATUSES:
+        return router_status
+    return 500
+
+
+class RestError(Exception):
+    """A failed REST call, rendered as `{code, message, details}` with `status`."""
+
+    def __init__(
+        self, status: int, code: str, message: str, details: dict[str, Any] | None = None
+    ) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+        self.details = details or {}
+
+    def response(self) -> JSONResponse:
+        body = {"code": self.code, "message": self.message, "details": self.details}
+        return JSONResponse(body, status_code=self.status)
+
+
+def from_graphql_errors(errors: list[dict[str, Any]], router_status: int) -> RestError:
+    """The first GraphQL error of a reply, as a REST error."""
+    first = errors[0] if errors and isinstance(errors[0], dict) else {}
+    extensions = first.get("extensions") or {}
+    code = str(extensions.get("code") or "INTERNAL_SERVER_ERROR")
+    details = extensions.get("details")
+    details = dict(details) if isinstance(details, dict) else {}
+    status = status_for_code(code, router_status)
+    message = str(first.get("message") or "The request failed.")
+    if status >= 500 and code not in _STATUS_BY_CODE:
+        # An unexpected failure inside the graph: say so without its internals.
+        code, message, details = "INTERNAL_SERVER_ERROR", "The request failed unexpectedly.", {}
+    return RestError(status, code, message, details)
+
+
+async def rest_error_handler(_request: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, RestError)
+    return error.response()
+
+
+async def validation_error_handler(_request: Request, error: Exception) -> JSONResponse:
+    """Request validation failures: 422 naming the first offending field.
+
+    A body that is not JSON at all is a malformed request (400), not a bad value.
+    """
+    assert isinstance(error, RequestValidationError)
+    problems = list(error.errors())
+    first = problems[0] if problems else {}
+    if first.get("type") == "json_invalid":
+        return RestError(400, "BAD_REQUEST", "The request body is not valid JSON.").response()
+    location = [str(part) for part in first.get("loc", ())]
+    source = location[0] if location else "body"
+    field = _dotted(location[1:]) or source
+    message = f"{field}: {first.get('msg', 'invalid value')}"
+    details = {
+        "field": field,
+        "location": source,
+        "problems": [
+            {
+                "field": ".".join(str(p) for p in problem.get("loc", ())[1:]),
+                "message": problem.get("msg", ""),
+            }
+            for problem in problems
+        ],
+    }
+    return RestError(422, "VALIDATION_FAILED", message, details).response()
+
+
+def _dotted(parts: Any) -> str:
+    return ".".join(str(part) for part in parts)
