@@ -14,7 +14,7 @@ from typing import Any
 import httpx
 import orjson
 
-from bench.federation import procstat, wrk
+from bench.federation import priority, procstat, wrk
 from bench.federation.gateways import REPO_ROOT, GatewayFailed, GatewaySpec, RunningGateway
 from bench.federation.report import GatewayResult
 from bench.federation.response_check import first_difference
@@ -30,12 +30,13 @@ class LoadSettings:
     duration: int
     repeat: int
     latency_duration: int
+    niceness: int = 0
 
 
 class SubgraphServer:
     """The benchmark's local subgraphs, one process for the whole run."""
 
-    def __init__(self, port: int, benchmark_dir: Path, log_path: Path) -> None:
+    def __init__(self, port: int, benchmark_dir: Path, log_path: Path, niceness: int = 0) -> None:
         self._command = [
             sys.executable,
             "-m",
@@ -46,14 +47,20 @@ class SubgraphServer:
             str(benchmark_dir),
         ]
         self._log_path = log_path
+        self._niceness = niceness
         self.url = f"http://127.0.0.1:{port}"
         self._process: subprocess.Popen[bytes] | None = None
 
     def __enter__(self) -> SubgraphServer:
         with self._log_path.open("wb") as log:
             self._process = subprocess.Popen(
-                self._command, cwd=REPO_ROOT, stdout=subprocess.PIPE, stderr=log
+                self._command,
+                cwd=REPO_ROOT,
+                stdout=subprocess.PIPE,
+                stderr=log,
+                start_new_session=True,
             )
+        priority.apply(self._process.pid, self._niceness)
         assert self._process.stdout is not None
         ready = self._process.stdout.readline().decode().strip()
         if not ready.startswith("ready "):
@@ -137,7 +144,7 @@ def measure_gateway(
         # Otherwise whatever holds the port would be measured instead.
         return result_for(spec, "failed", reason=f"port {spec.port} is already in use")
     try:
-        gateway = RunningGateway(spec, script.parent / f"{spec.key}.log")
+        gateway = RunningGateway(spec, script.parent / f"{spec.key}.log", settings.niceness)
     except GatewayFailed as error:
         return result_for(spec, "failed", reason=str(error))
     try:
@@ -154,6 +161,7 @@ def measure_gateway(
                 connections=settings.connections,
                 threads=settings.threads,
                 seconds=settings.warmup,
+                niceness=settings.niceness,
             )
             windows = [
                 _window(gateway, subgraphs, settings, wrk_path, script)
@@ -170,6 +178,7 @@ def measure_gateway(
                 connections=1,
                 threads=1,
                 seconds=settings.latency_duration,
+                niceness=settings.niceness,
             )
             subgraph_calls = subgraphs.request_count() - calls_before
         after = check_response(gateway.wait_until_answering(body, timeout=10), expected)
@@ -238,6 +247,7 @@ def _window(
         connections=settings.connections,
         threads=settings.threads,
         seconds=settings.duration,
+        niceness=settings.niceness,
     )
     return Window(
         load=load,

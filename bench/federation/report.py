@@ -95,7 +95,9 @@ def markdown(report: RunReport) -> str:
         f"after a {settings['warmup']} s warm-up; then 1 connection "
         f"for {settings['latency_duration']} s. Subgraphs: one local Python process "
         "(responses memoised by request body). Niceness of the measured processes: "
-        f"{settings.get('nice', 0)}.",
+        f"{settings.get('nice', 0)}. Our router's environment: "
+        + (" ".join(f"`{k}={v}`" for k, v in settings.get("ours_env", {}).items()) or "-")
+        + ".",
         "",
         f"| gateway | workers | dedup | response | RPS ({settings['connections']} conn) "
         "| p50 ms | p99 ms | p50 ms (1 conn) | p99 ms (1 conn) | gateway CPU-ms/req "

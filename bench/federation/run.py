@@ -14,10 +14,10 @@ See bench/README.md for how to read them.
 from __future__ import annotations
 
 import argparse
-import os
 import platform
 import re
 import shlex
+import signal
 import subprocess
 import sys
 import tempfile
@@ -27,11 +27,12 @@ from pathlib import Path
 
 import orjson
 
-from bench.federation import report, wrk
+from bench.federation import priority, report, wrk
 from bench.federation.dataset import BENCHMARK_DIR, load_expected_response, load_query
 from bench.federation.gateways import (
     GATEWAYS_DIR,
     OURS_DEFAULT_COMMAND,
+    OURS_ENV,
     REPO_ROOT,
     gateway_specs,
     inspect_ours,
@@ -82,8 +83,8 @@ def _parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         "--nice",
         type=int,
         default=0,
-        help="niceness added to the harness and everything it starts (negative needs root): "
-        "-5 shields the measurement from other work on a shared machine",
+        help="niceness of the gateway, the subgraphs and wrk, each in its own session "
+        "(negative needs root): -10 shields the measurement from other work on a shared machine",
     )
     parser.add_argument("--benchmark-dir", type=Path, default=BENCHMARK_DIR)
     parser.add_argument("--results-dir", type=Path, default=RESULTS_DIR)
@@ -92,9 +93,11 @@ def _parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parse_args(argv)
-    if args.nice:
-        # Inherited by the subgraphs, every gateway and wrk alike.
-        os.nice(args.nice)
+    # Stopped from outside (timeout, kill): unwind, so the gateway and the
+    # subgraphs, each in their own session, are stopped too.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    # Inherited by the subgraphs, every gateway and wrk alike.
+    priority.apply_to_self(args.nice)
     command = "python -m bench.federation.run " + shlex.join(
         list(argv) if argv is not None else sys.argv[1:]
     )
@@ -135,6 +138,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 "warmup": args.warmup,
                 "latency_duration": args.latency_duration,
                 "ours_command": args.ours_command,
+                "ours_env": OURS_ENV,
                 "nice": args.nice,
             },
             machine=_machine(),
@@ -146,9 +150,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             duration=args.duration,
             repeat=args.repeat,
             latency_duration=args.latency_duration,
+            niceness=args.nice,
         )
         subgraphs = SubgraphServer(
-            args.subgraph_port, args.benchmark_dir, workdir / "subgraphs.log"
+            args.subgraph_port, args.benchmark_dir, workdir / "subgraphs.log", args.nice
         )
         with subgraphs:
             for spec in specs:

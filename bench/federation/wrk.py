@@ -8,6 +8,8 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
+from bench.federation import priority
+
 INSTALL_HINT = (
     "wrk is not installed: on Debian/Ubuntu run `apt-get install -y wrk` "
     "(as root), then run the benchmark again"
@@ -57,10 +59,17 @@ def write_post_script(directory: Path, body: bytes) -> Path:
 
 
 def run_load(
-    wrk: str, url: str, script: Path, *, connections: int, threads: int, seconds: int
+    wrk: str,
+    url: str,
+    script: Path,
+    *,
+    connections: int,
+    threads: int,
+    seconds: int,
+    niceness: int = 0,
 ) -> LoadResult:
     """Run wrk with fixed connections for `seconds` and parse its --latency report."""
-    completed = subprocess.run(
+    process = subprocess.Popen(
         [
             wrk,
             f"-t{min(threads, connections)}",
@@ -73,13 +82,16 @@ def run_load(
             str(script),
             url,
         ],
-        capture_output=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
         text=True,
-        check=False,
+        start_new_session=True,
     )
-    if completed.returncode != 0:
-        raise RuntimeError(f"wrk failed: {completed.stderr.strip() or completed.stdout.strip()}")
-    return parse_report(completed.stdout)
+    priority.apply(process.pid, niceness)
+    stdout, stderr = process.communicate()
+    if process.returncode != 0:
+        raise RuntimeError(f"wrk failed: {stderr.strip() or stdout.strip()}")
+    return parse_report(stdout)
 
 
 def parse_report(report: str) -> LoadResult:
