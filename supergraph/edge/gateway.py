@@ -1,6 +1,6 @@
 """The whole gateway: the router with the edge's checks inside and its middleware around.
 
-Outermost first: body size limit, authentication, then the router, whose
+Outermost first: body size limit, authentication, persisted queries, then the router, whose
 pipeline runs the limits after parsing and the authorization before planning.
 """
 
@@ -14,7 +14,14 @@ from supergraph.edge.asgi import ASGIApp
 from supergraph.edge.authentication import AuthenticationMiddleware
 from supergraph.edge.body_limit import BodySizeLimit
 from supergraph.edge.hooks import EdgeHooks
-from supergraph.edge.settings import ENV_PREFIX, EdgeSettings
+from supergraph.edge.persisted import (
+    MemoryStore,
+    PersistedQueries,
+    QueryStore,
+    RedisStore,
+    load_manifest,
+)
+from supergraph.edge.settings import ENV_PREFIX, EdgeConfigError, EdgeSettings, PersistedSettings
 from supergraph.edge.tokens import TokenVerifier
 from supergraph.server.app import GatewayApp, create_gateway_app
 from supergraph.server.settings import GatewaySettings
@@ -44,7 +51,8 @@ def create_edge_gateway(
     hooks = EdgeHooks.for_supergraph(supergraph_sdl, edge.limits)
     router = create_gateway_app(supergraph_sdl, settings, hooks)
     verifier = TokenVerifier(edge.auth) if edge.auth.enabled else None
-    app: ASGIApp = AuthenticationMiddleware(router, verifier, edge.auth.claim_headers)
+    app: ASGIApp = _persisted_queries(router, edge.persisted)
+    app = AuthenticationMiddleware(app, verifier, edge.auth.claim_headers)
     app = BodySizeLimit(app, edge.http.max_body_bytes)
     return EdgeGateway(app, router, verifier)
 
@@ -57,3 +65,19 @@ def edge_settings_from_environment() -> EdgeSettings:
     path = os.environ.get(CONFIG_VARIABLE)
     router = load_config(path).router if path else {}
     return EdgeSettings.load(router)
+
+
+def _persisted_queries(app: ASGIApp, settings: PersistedSettings) -> ASGIApp:
+    if settings.trusted_only and not settings.manifest_file:
+        raise EdgeConfigError("router.persisted.trusted_only needs a manifest_file")
+    if not settings.apq and not settings.manifest_file:
+        return app
+    store: QueryStore = (
+        RedisStore(settings.redis_url, settings.redis_prefix, settings.ttl_s)
+        if settings.redis_url
+        else MemoryStore(settings.cache_size)
+    )
+    manifest = load_manifest(settings.manifest_file) if settings.manifest_file else None
+    return PersistedQueries(
+        app, store, manifest, trusted_only=settings.trusted_only, apq=settings.apq
+    )

@@ -89,10 +89,24 @@ class HttpSettings:
 
 
 @dataclass(frozen=True)
+class PersistedSettings:
+    """Automatic persisted queries and trusted documents."""
+
+    apq: bool = True
+    manifest_file: str | None = None  # trusted documents (Apollo's manifest format)
+    trusted_only: bool = False  # refuse every operation that is not in the manifest
+    redis_url: str | None = None  # share registered queries between replicas
+    redis_prefix: str = "shopgraph:apq:"
+    cache_size: int = 1000  # in-memory registered queries
+    ttl_s: int = 86_400  # in Redis
+
+
+@dataclass(frozen=True)
 class EdgeSettings:
     auth: AuthSettings = field(default_factory=AuthSettings)
     limits: LimitSettings = field(default_factory=LimitSettings)
     http: HttpSettings = field(default_factory=HttpSettings)
+    persisted: PersistedSettings = field(default_factory=PersistedSettings)
 
     @classmethod
     def load(
@@ -115,7 +129,12 @@ class EdgeSettings:
 
 
 def _section_types() -> dict[str, type[Any]]:
-    return {"auth": AuthSettings, "limits": LimitSettings, "http": HttpSettings}
+    return {
+        "auth": AuthSettings,
+        "limits": LimitSettings,
+        "http": HttpSettings,
+        "persisted": PersistedSettings,
+    }
 
 
 _PLATFORM_FALLBACKS = {
