@@ -15,8 +15,9 @@ test mode. Its documented test tokens:
 | `tok_timeout`            | the charge goes through but the answer is lost: the first call |
 |                          | for a key raises `ProviderTimeout`; a retry with the same key  |
 |                          | returns the (approved) charge                                  |
-| `tok_provider_error`     | the provider fails before charging: `ProviderUnavailable`     |
-|                          | on every call                                                  |
+| `tok_provider_error`     | the provider fails before charging: the first call for a key  |
+|                          | raises `ProviderUnavailable`; a retry with the same key is     |
+|                          | declined with `processing_error` (no money moved)              |
 
 Any other token is declined with `invalid_token`.
 """
@@ -91,17 +92,23 @@ class SandboxPaymentProvider:
     _charges: dict[str, _Charge] = field(default_factory=dict)
     _refunds: dict[str, RefundResult] = field(default_factory=dict)
     _answered: set[str] = field(default_factory=set)
+    _failed: set[str] = field(default_factory=set)
     _lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
     APPROVE = frozenset({"tok_visa", "tok_mastercard", TIMEOUT_TOKEN})
-    DECLINE = {"tok_declined": "card_declined", "tok_insufficient_funds": "insufficient_funds"}
+    DECLINE = {
+        "tok_declined": "card_declined",
+        "tok_insufficient_funds": "insufficient_funds",
+        ERROR_TOKEN: "processing_error",
+    }
 
     async def charge(
         self, *, idempotency_key: str, amount: Decimal, currency: str, token: str
     ) -> ChargeResult:
-        if token == ERROR_TOKEN:
-            raise ProviderUnavailable("payment provider error (sandbox tok_provider_error)")
         async with self._lock:
+            if token == ERROR_TOKEN and idempotency_key not in self._failed:
+                self._failed.add(idempotency_key)
+                raise ProviderUnavailable("payment provider error (sandbox tok_provider_error)")
             existing = self._charges.get(idempotency_key)
             if existing is not None:
                 if (existing.amount, existing.currency, existing.token) != (
@@ -156,7 +163,9 @@ class SandboxPaymentProvider:
     def _decide(self, token: str) -> ChargeResult:
         if token in self.APPROVE:
             return ChargeResult(ChargeOutcome.APPROVED, f"ch_{uuid.uuid4().hex[:24]}")
-        code = self.DECLINE.get(token, "invalid_token")
+        code = (
+            "processing_error" if token == ERROR_TOKEN else self.DECLINE.get(token, "invalid_token")
+        )
         return ChargeResult(
             ChargeOutcome.DECLINED, f"ch_{uuid.uuid4().hex[:24]}", code, "the card was declined"
         )

@@ -41,7 +41,7 @@ from subgraphs.orders.payment_provider import (
     ProviderRejected,
     ProviderUnavailable,
 )
-from subgraphs.orders.service import OrdersService, orders
+from subgraphs.orders.service import OrdersService, can_see, orders
 from subgraphs.orders.transitions import Actor
 
 logger = logging.getLogger("shopgraph.orders.payments")
@@ -91,16 +91,22 @@ class OrderPayments:
         return order
 
     async def settle_unanswered(
-        self, sessionmaker: Sessionmaker, deps: OrdersDependencies, order_id: uuid.UUID
+        self,
+        sessionmaker: Sessionmaker,
+        deps: OrdersDependencies,
+        order_id: uuid.UUID,
+        principal: Principal | None = None,
     ) -> None:
         """Ask the provider again about an unpaid order's attempt whose answer was lost.
 
-        The worker does this before expiring an order: a charge that went through
-        makes the order PAID instead of cancelled; a decline lets it expire.
+        Done before an order is expired or cancelled: a charge that went through
+        makes the order PAID (so cancelling refunds it); a decline lets it go.
         """
         async with sessionmaker.begin() as session:
             order = await repository.get_order(session, order_id, for_update=True)
             if order is None or order.status != OrderStatus.PENDING:
+                return
+            if principal is not None and not can_see(principal, order):
                 return
             charges = await repository.charges_of_order(session, order_id)
             pending = next((c for c in charges if c.status == PaymentStatus.PENDING), None)

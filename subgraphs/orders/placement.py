@@ -256,8 +256,13 @@ class OrderPlacement:
 
 
 async def _remember_release(sessionmaker: Sessionmaker, order_id: uuid.UUID, why: str) -> None:
-    async with sessionmaker.begin() as session:
-        await repository.record_pending_stock_action(session, order_id, StockAction.RELEASE, why)
+    try:
+        async with sessionmaker.begin() as session:
+            await repository.record_pending_stock_action(
+                session, order_id, StockAction.RELEASE, why
+            )
+    except IntegrityError:
+        pass  # a concurrent retry with the same key queued this release already
     logger.warning("stock release pending", extra={"order": str(order_id), "why": why})
 
 

@@ -10,13 +10,20 @@ and shape the answer.
 
 from __future__ import annotations
 
+import contextlib
+import uuid
+
 import strawberry
 
+from subgraphs.kit.auth import Principal
+from subgraphs.kit.database import Sessionmaker
+from subgraphs.kit.errors import DomainError
 from subgraphs.kit.graphql_errors import MaskUnexpectedErrors
 from subgraphs.kit.scalars import SCALAR_OVERRIDES
 from subgraphs.orders import limits
 from subgraphs.orders.cart import carts
 from subgraphs.orders.context import OrdersInfo
+from subgraphs.orders.dependencies import OrdersDependencies
 from subgraphs.orders.payments import payments
 from subgraphs.orders.placement import PlacementRequest, placement
 from subgraphs.orders.remote import StockLine
@@ -158,13 +165,11 @@ class Mutation:
         principal = info.context.require_principal()
         caller_user_id(principal)
         actor = Actor.ADMIN if principal.is_admin else Actor.OWNER
+        target = limits.identifier(order_id, field="orderId")
+        context = info.context
+        await settle_payment_quietly(context.sessionmaker, context.deps, target, principal)
         order = await orders.cancel(
-            info.context.sessionmaker,
-            info.context.deps,
-            principal,
-            limits.identifier(order_id, field="orderId"),
-            limits.reason(reason),
-            actor,
+            context.sessionmaker, context.deps, principal, target, limits.reason(reason), actor
         )
         return Order.from_model(order)
 
@@ -179,15 +184,30 @@ class Mutation:
         reason: str | None = None,
     ) -> Order:
         admin = info.context.require_admin()
+        target = limits.identifier(order_id, field="orderId")
+        context = info.context
+        if status is OrderStatus.CANCELLED:
+            await settle_payment_quietly(context.sessionmaker, context.deps, target, admin)
         order = await orders.update_status(
-            info.context.sessionmaker,
-            info.context.deps,
+            context.sessionmaker,
+            context.deps,
             admin,
-            limits.identifier(order_id, field="orderId"),
+            target,
             status.to_model(),
             limits.reason(reason),
         )
         return Order.from_model(order)
+
+
+async def settle_payment_quietly(
+    sessionmaker: Sessionmaker,
+    deps: OrdersDependencies,
+    order_id: uuid.UUID,
+    principal: Principal,
+) -> None:
+    """Before a cancellation: learn whether a payment whose answer was lost went through."""
+    with contextlib.suppress(DomainError):  # the cancellation then says what is wrong
+        await payments.settle_unanswered(sessionmaker, deps, order_id, principal)
 
 
 schema = strawberry.federation.Schema(

@@ -143,6 +143,13 @@ class OrdersService:
                 order = await self.visible_order(session, principal, order_id, for_update=True)
             current = OrderStatus(order.status)
             check_transition(current, OrderStatus.CANCELLED, actor)
+            charges = await repository.charges_of_order(session, order.id)
+            if any(charge.status == PaymentStatus.PENDING for charge in charges):
+                # Money may have moved: the attempt is settled first (payOrder or
+                # the worker asks the provider again), then the order can go.
+                raise PaymentProviderUnavailable(
+                    "a payment of this order has no answer from the provider yet; try again"
+                )
             notes = [reason] if reason else []
             if current is OrderStatus.PAID:
                 await self._refund(session, deps, order)

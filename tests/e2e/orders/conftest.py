@@ -24,7 +24,9 @@ def e2e_peers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Peers]:
 async def stack(e2e_peers: Peers) -> AsyncIterator[Stack]:
     proxy = CuttingProxy(port=free_port(), upstream_port=e2e_peers.products.port)
     await proxy.start()
-    products_engine = create_engine(e2e_peers.database_urls[1], application_name="e2e-checks")
+    products_engine = create_engine(
+        e2e_peers.database_urls[1], application_name="e2e-checks", pool_size=2
+    )
     try:
         async with running_orders(
             e2e_peers, f"http://127.0.0.1:{proxy.port}/graphql", e2e_peers.data_dir

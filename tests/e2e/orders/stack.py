@@ -60,7 +60,7 @@ async def running_orders(
     service = ServiceProcess(
         "orders", "subgraphs.orders.app:create_app", free_port(), env, directory / "logs"
     )
-    engine = create_engine(database_url, application_name="orders-e2e-checks")
+    engine = create_engine(database_url, application_name="orders-e2e-checks", pool_size=2)
     await asyncio.to_thread(service.start)
     try:
         async with httpx.AsyncClient(base_url=service.base_url, timeout=60) as client:

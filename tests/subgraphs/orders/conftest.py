@@ -94,6 +94,7 @@ def orders_settings(peers: Peers, database_url: str) -> OrdersSettings:
         # The tests run the worker's rounds themselves, with a controlled clock.
         worker_enabled=False,
         service_timeout_seconds=10,
+        database_pool_size=3,
     )
 
 

@@ -97,6 +97,11 @@ def shared_env(data_dir: Path, keys: Keys, users_port: int) -> dict[str, str]:
         "SHOPGRAPH_USERS_SIGNING_KEY_FILE": str(keys.users_signing_key_file),
         "SHOPGRAPH_USERS_BCRYPT_ROUNDS": "4",
         "SHOPGRAPH_LOG_LEVEL": "WARNING",
+        # Small pools: the suite's processes share one PostgreSQL server (and its
+        # connection limit) with everything else the suite runs.
+        "SHOPGRAPH_USERS_DATABASE_POOL_SIZE": "3",
+        "SHOPGRAPH_PRODUCTS_DATABASE_POOL_SIZE": "3",
+        "SHOPGRAPH_ORDERS_DATABASE_POOL_SIZE": "3",
     }
 
 

@@ -193,16 +193,47 @@ async def test_a_payment_timeout_is_retried_without_a_second_charge(
     assert orders_api.provider.approved_charges() == charges_before + 1
 
 
+async def test_cancelling_after_a_lost_payment_answer_refunds_the_charge(
+    orders_api: OrdersHarness,
+) -> None:
+    buyer, _, order = await placed(orders_api, price="4.00", quantity=1)
+    before = orders_api.provider.captured_total()
+    lost = await orders_api.gql(PAY, {"id": order["id"], "token": "tok_timeout"}, token=buyer.token)
+    assert lost.error_codes == ["PAYMENT_PROVIDER_UNAVAILABLE"]
+    assert orders_api.provider.captured_total() == before + Decimal("4.00")  # it went through
+
+    cancelled = (await orders_api.gql(CANCEL, {"id": order["id"]}, token=buyer.token)).ok()
+
+    assert cancelled["cancelOrder"]["status"] == "CANCELLED"
+    assert [(p["kind"], p["status"]) for p in cancelled["cancelOrder"]["payments"]] == [
+        ("CHARGE", "APPROVED"),
+        ("REFUND", "APPROVED"),
+    ]
+    assert orders_api.provider.captured_total() == before
+
+
 async def test_a_provider_error_leaves_the_order_payable(orders_api: OrdersHarness) -> None:
     buyer, _, order = await placed(orders_api)
+    pay = {"id": order["id"], "token": "tok_provider_error"}
 
-    failed = await orders_api.gql(
-        PAY, {"id": order["id"], "token": "tok_provider_error"}, token=buyer.token
-    )
+    failed = await orders_api.gql(PAY, pay, token=buyer.token)
     assert failed.error_codes == ["PAYMENT_PROVIDER_UNAVAILABLE"]
-    paid = await orders_api.gql(PAY, {"id": order["id"], "token": "tok_visa"}, token=buyer.token)
-    # The unanswered attempt is asked again first (still no answer): no charge is guessed.
-    assert paid.error_codes == ["PAYMENT_PROVIDER_UNAVAILABLE"]
+    unsettled = (await orders_api.gql(ORDER, {"id": order["id"]}, token=buyer.token)).ok()
+    assert [p["status"] for p in unsettled["order"]["payments"]] == ["PENDING"]
+
+    paid = await orders_api.gql(PAY, {**pay, "token": "tok_visa"}, token=buyer.token)
+
+    # The lost attempt is asked about first (declined, no money moved), then the new card.
+    assert paid.ok()["payOrder"]["status"] == "PAID"
+    assert paid.ok()["payOrder"]["payments"] == [
+        {
+            "kind": "CHARGE",
+            "status": "DECLINED",
+            "amount": "25.00",
+            "failureCode": "processing_error",
+        },
+        {"kind": "CHARGE", "status": "APPROVED", "amount": "25.00", "failureCode": None},
+    ]
 
 
 async def test_unpaid_order_expires_and_its_stock_is_released(orders_api: OrdersHarness) -> None:

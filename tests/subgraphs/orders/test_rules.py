@@ -85,6 +85,8 @@ async def test_sandbox_tokens_approve_decline_and_fail() -> None:
     assert (await charge(provider, "d", "tok_unknown")).decline_code == "invalid_token"
     with pytest.raises(ProviderUnavailable):
         await charge(provider, "e", "tok_provider_error")
+    retried = await charge(provider, "e", "tok_provider_error")
+    assert (retried.outcome, retried.decline_code) == (ChargeOutcome.DECLINED, "processing_error")
     assert provider.approved_charges() == 1
     assert provider.captured_total() == Decimal("5.00")
 
