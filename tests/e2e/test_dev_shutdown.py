@@ -36,6 +36,7 @@ def test_a_stop_signal_once_running_stops_every_child(tmp_path: Path, signum: in
 def test_sigterm_during_start_up_leaves_no_orphan(tmp_path: Path) -> None:
     dev = start_dev(tmp_path)
     try:
+        dev.wait_until_shopgraph_runs()
         # Strike as soon as the first child (the migration step) exists.
         deadline = time.monotonic() + STARTUP_TIMEOUT
         children: set[int] = set()
