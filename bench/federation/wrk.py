@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import re
+import shlex
 import shutil
 import subprocess
 from dataclasses import dataclass
@@ -11,8 +13,8 @@ from pathlib import Path
 from bench.federation import priority
 
 INSTALL_HINT = (
-    "wrk is not installed: on Debian/Ubuntu run `apt-get install -y wrk` "
-    "(as root), then run the benchmark again"
+    "wrk is not installed and could not be installed with apt-get: on Debian/Ubuntu "
+    "run `apt-get install -y wrk` (as root), then run the benchmark again"
 )
 
 TIMEOUT_SECONDS = 10
@@ -35,11 +37,32 @@ class LoadResult:
 
 
 def find_wrk() -> str:
-    """wrk's path, or a SystemExit that says how to install it."""
+    """wrk's path; installs Debian's `wrk` package through apt-get when it is missing.
+
+    The benchmark's one documented command should work on a fresh machine, as
+    `.ci/lib.sh ensure_chromium` does for the browser test: without apt-get (or
+    when the install fails) a SystemExit says how to install wrk by hand.
+    """
     path = shutil.which("wrk")
+    if path is None and shutil.which("apt-get") is not None:
+        for command in apt_install_commands(os.geteuid()):
+            print(f"==> {shlex.join(command)} (wrk drives the load)", flush=True)
+            env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+            # A failed `update` is not fatal: a stale package list often still works.
+            subprocess.run(command, check=False, env=env)
+        path = shutil.which("wrk")
     if path is None:
         raise SystemExit(INSTALL_HINT)
     return path
+
+
+def apt_install_commands(euid: int) -> list[list[str]]:
+    """The apt-get commands that install wrk, through sudo when not root."""
+    sudo = [] if euid == 0 else ["sudo", "-n"]
+    return [
+        [*sudo, "apt-get", "update", "-qq"],
+        [*sudo, "apt-get", "install", "-y", "-qq", "--no-install-recommends", "wrk"],
+    ]
 
 
 def write_post_script(directory: Path, body: bytes) -> Path:

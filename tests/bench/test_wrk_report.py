@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bench.federation.wrk import parse_report, write_post_script
+from bench.federation.wrk import apt_install_commands, parse_report, write_post_script
 
 CLEAN = """Running 1s test @ http://127.0.0.1:4299/accounts
   1 threads and 2 connections
@@ -70,3 +70,12 @@ def test_post_script_embeds_a_body_that_contains_lua_closing_brackets(tmp_path: 
     script = write_post_script(tmp_path, body).read_text()
     assert 'wrk.method = "POST"' in script
     assert "wrk.body = [==[" + body.decode() + "]==]" in script
+
+
+def test_wrk_is_installed_with_apt_get_directly_as_root_and_through_sudo_otherwise() -> None:
+    as_root = apt_install_commands(0)
+    assert [command[0] for command in as_root] == ["apt-get", "apt-get"]
+    assert as_root[-1][-1] == "wrk"
+    as_user = apt_install_commands(1000)
+    assert all(command[:2] == ["sudo", "-n"] for command in as_user)
+    assert [command[2:] for command in as_user] == as_root
