@@ -113,7 +113,8 @@ def _parameter(item: Input) -> inspect.Parameter:
     info: Any
     annotation = item.annotation if item.required else item.annotation | None
     if item.source == "path":
-        info = Path(description=item.description)
+        # The alias ties the parameter to its `{name}` in the path (the Python name differs).
+        info = Path(alias=item.name, description=item.description)
     elif item.source == "query":
         info = Query(alias=item.name, description=item.description)
     else:
