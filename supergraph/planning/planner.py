@@ -97,10 +97,13 @@ class _PlanBuilder:
             if not candidates:
                 raise PlanningError(f"no subgraph resolves {root_type}.{op_field.name}")
             if kind == "mutation":
-                # Mutation fields run in order: only consecutive fields share a fetch.
+                # Mutation fields run in order, each resolved completely (its entity
+                # follow-ups included) before the next starts. So consecutive fields
+                # of one subgraph share a fetch only while that fetch has no follow-ups:
+                # those would run after the later fields and see their effects.
                 preferred = [last.graph] if last is not None else []
                 graph = self._choose(candidates, preferred, root_type, op_field)
-                if last is None or last.graph != graph:
+                if last is None or last.graph != graph or self._has_followups(segment):
                     segment += 1
                     last = self._new_group(graph, kind, segment, is_root=True)
                 group = last
@@ -111,6 +114,10 @@ class _PlanBuilder:
                 )
             self._add_local(group, group.selection, root_type, op_field, (), None)
         return self._finish(variables)
+
+    def _has_followups(self, segment: int) -> bool:
+        """Whether any fetch besides the root fetch belongs to this segment."""
+        return any(g.segment == segment and not g.is_root for g in self._groups)
 
     def _new_group(self, graph: str, kind: str, segment: int, *, is_root: bool) -> _Group:
         group = _Group(len(self._groups), graph, kind, segment, is_root)
