@@ -165,6 +165,28 @@ async def test_update_profile_to_an_email_someone_has_is_a_conflict(
     assert me["email"] == "mine@example.com"
 
 
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"email": "not-an-email"}, "email"),
+        ({"email": ""}, "email"),
+        ({"firstName": "   "}, "firstName"),
+        ({"lastName": ""}, "lastName"),
+    ],
+)
+async def test_update_profile_refuses_bad_input_and_changes_nothing(
+    client: httpx.AsyncClient, change: dict[str, str], field: str
+) -> None:
+    payload = await logged_in(client, "careful@example.com")
+    token = payload["accessToken"]
+
+    result = await execute(client, UPDATE_PROFILE, {"input": change}, token=token)
+
+    assert result.error_codes == ["BAD_USER_INPUT"]
+    assert result.errors[0]["extensions"]["details"]["field"] == field
+    assert (await execute(client, ME, token=token)).ok()["me"] == payload["user"]
+
+
 async def test_update_profile_needs_a_caller(client: httpx.AsyncClient) -> None:
     result = await execute(client, UPDATE_PROFILE, {"input": {"firstName": "X"}})
 
@@ -214,6 +236,27 @@ async def test_change_password_applies_the_password_rules_to_the_new_one(
 
     assert result.error_codes == ["BAD_USER_INPUT"]
     assert result.errors[0]["extensions"]["details"]["field"] == "newPassword"
+
+
+async def test_change_password_refuses_a_new_password_over_72_bytes(
+    client: httpx.AsyncClient,
+) -> None:
+    token = (await logged_in(client, "pw4@example.com"))["accessToken"]
+    too_long = "é" * 37  # 37 characters, 74 bytes
+
+    result = await execute(
+        client, CHANGE_PASSWORD, {"current": PASSWORD, "new": too_long}, token=token
+    )
+
+    assert result.error_codes == ["BAD_USER_INPUT"]
+    assert result.errors[0]["extensions"]["details"] == {
+        "field": "newPassword",
+        "reason": "too_long",
+    }
+    assert (await login(client, "pw4@example.com")).ok()
+    assert (await login(client, "pw4@example.com", too_long[:36])).error_codes == [
+        "INVALID_CREDENTIALS"
+    ]
 
 
 async def test_an_admin_created_in_the_database_logs_in_with_the_admin_role(
