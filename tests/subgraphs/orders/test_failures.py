@@ -142,6 +142,57 @@ async def test_products_down_gives_a_clear_error_and_a_queued_release(
     assert await product_stock(peers.products.base_url, product) == 10
 
 
+async def test_a_products_service_that_never_answers_times_out_with_a_clear_error(
+    orders_api: OrdersHarness,
+) -> None:
+    peers = orders_api.peers
+    buyer = await register_customer(peers.users.base_url)
+    product = await create_product(peers.products.base_url, peers.keys.admin_token(), stock=10)
+    held: list[asyncio.StreamWriter] = []
+
+    async def accept_and_stay_silent(
+        _reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+    ) -> None:
+        held.append(writer)  # the connection stays open; no answer ever comes
+
+    silent = await asyncio.start_server(accept_and_stay_silent, "127.0.0.1", 0)
+    port = silent.sockets[0].getsockname()[1]
+    settings = orders_settings(peers, orders_api.database_url)
+    hanging = ServiceClient(
+        name="products",
+        url=f"http://127.0.0.1:{port}/graphql",
+        signer=load_service_signer(settings),
+        caller="orders",
+        timeout_seconds=1,
+    )
+    working = orders_api.deps.products
+    orders_api.deps.products = ProductsCatalog(hanging)
+    try:
+        result = await asyncio.wait_for(
+            orders_api.gql(
+                PLACE,
+                {"input": {"items": [{"productId": str(product), "quantity": 1}]}},
+                token=buyer.token,
+            ),
+            timeout=60,  # without a client timeout the call would hang here
+        )
+    finally:
+        orders_api.deps.products = working
+        await hanging.aclose()
+        for writer in held:
+            writer.close()
+        silent.close()
+        await silent.wait_closed()
+
+    assert result.error_codes == ["SERVICE_UNAVAILABLE"]
+    assert "products service timed out" in result.errors[0]["message"]
+    assert await orders_api.scalar("SELECT count(*) FROM orders") == 0
+    # products might have reserved before going quiet: a release waits for it.
+    assert (await orders_api.run_worker()).stock_actions_done == 1
+    assert await orders_api.scalar("SELECT count(*) FROM pending_stock_actions") == 0
+    assert await product_stock(peers.products.base_url, product) == 10
+
+
 async def test_concurrent_same_key_orders_make_one_order_and_one_reservation(
     orders_api: OrdersHarness,
 ) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import timedelta
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
@@ -354,3 +355,59 @@ async def test_orders_of_many_users_come_from_one_query(orders_api: OrdersHarnes
     order_reads = [s for s in selects(statements) if "FROM orders" in s]
     assert len(order_reads) == 1
     assert len(selects(statements)) == 2  # the orders, then all their items
+
+
+USER_ORDERS_PAGE = """
+query Entities($reps: [_Any!]!, $first: Int, $after: String, $status: OrderStatus) {
+  _entities(representations: $reps) {
+    ... on User {
+      orders(first: $first, after: $after, status: $status) {
+        edges { cursor node { id status } }
+        pageInfo { hasNextPage endCursor }
+      }
+    }
+  }
+}
+"""
+
+
+async def test_a_users_orders_filter_by_status_and_page_by_cursor(
+    orders_api: OrdersHarness,
+) -> None:
+    peers = orders_api.peers
+    buyer = await register_customer(peers.users.base_url)
+    product = await create_product(
+        peers.products.base_url, peers.keys.admin_token(), price="1.00", stock=10
+    )
+    items = [{"productId": str(product), "quantity": 1}]
+    made = [
+        (await orders_api.gql(PLACE, {"input": {"items": items}}, token=buyer.token)).ok()[
+            "placeOrder"
+        ]["id"]
+        for _ in range(3)
+    ]
+    (await orders_api.gql(PAY, {"id": made[1], "token": "tok_visa"}, token=buyer.token)).ok()
+    reps = [{"__typename": "User", "id": str(buyer.id)}]
+
+    async def page(**variables: object) -> dict[str, Any]:
+        result = await orders_api.gql(
+            USER_ORDERS_PAGE, {"reps": reps, **variables}, token=buyer.token
+        )
+        connection: dict[str, Any] = result.ok()["_entities"][0]["orders"]
+        return connection
+
+    paid = await page(status="PAID")
+    pending = await page(status="PENDING")
+    first = await page(first=2)
+    rest = await page(first=2, after=first["pageInfo"]["endCursor"])
+
+    assert [(e["node"]["id"], e["node"]["status"]) for e in paid["edges"]] == [(made[1], "PAID")]
+    assert {e["node"]["id"] for e in pending["edges"]} == {made[0], made[2]}
+    assert first["pageInfo"]["hasNextPage"] is True
+    assert rest["pageInfo"]["hasNextPage"] is False
+    walked = [e["node"]["id"] for e in first["edges"] + rest["edges"]]
+    assert walked == list(reversed(made))  # newest first, each once
+    bad = await orders_api.gql(
+        USER_ORDERS_PAGE, {"reps": reps, "after": "not-a-cursor"}, token=buyer.token
+    )
+    assert bad.error_codes == ["INVALID_CURSOR"]
