@@ -21,7 +21,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from itertools import islice
@@ -33,6 +33,7 @@ import asyncpg
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
+from bench.products.cpu import CpuMeter
 from bench.products.workload import Scenario, scenarios
 from subgraphs.kit.database import create_engine
 from subgraphs.kit.migrations import upgrade
@@ -41,6 +42,7 @@ from subgraphs.products.catalog_generator import generated_products, load_genera
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_SERVER = "postgresql://postgres@127.0.0.1:5432"
 DEFAULT_DATABASE = "shopgraph_bench_products"
+APP_NAME = "shopgraph-products"  # the subgraph's PostgreSQL application_name
 
 
 @dataclass
@@ -55,6 +57,9 @@ class Figures:
     p95_ms: float
     p99_ms: float
     max_ms: float
+    # CPU per request: what the work costs, independent of how busy the machine is.
+    app_cpu_ms: float = 0.0
+    db_cpu_ms: float = 0.0
 
 
 def percentile(sorted_values: list[float], fraction: float) -> float:
@@ -138,7 +143,13 @@ async def wait_ready(url: str, timeout: float = 30.0) -> None:
 
 
 async def drive(
-    url: str, scenario: Scenario, *, concurrency: int, seconds: float, warmup: float
+    url: str,
+    scenario: Scenario,
+    *,
+    concurrency: int,
+    seconds: float,
+    warmup: float,
+    on_measure: Callable[[], Awaitable[None]],
 ) -> Figures:
     latencies: list[float] = []
     errors = 0
@@ -164,6 +175,7 @@ async def drive(
 
         warm_until = time.perf_counter() + warmup
         await asyncio.gather(*(client(warm_until, False) for _ in range(concurrency)))
+        await on_measure()
         started = time.perf_counter()
         until = started + seconds
         await asyncio.gather(*(client(until, True) for _ in range(concurrency)))
@@ -186,12 +198,13 @@ async def drive(
 def print_table(results: list[Figures]) -> None:
     print(
         f"\n{'scenario':<20} {'requests':>8} {'errors':>6} {'RPS':>8} "
-        f"{'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'max ms':>8}"
+        f"{'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'max ms':>8} {'app CPU':>8} {'db CPU':>8}"
     )
     for r in results:
         print(
             f"{r.scenario:<20} {r.requests:>8} {r.errors:>6} {r.rps:>8} "
-            f"{r.p50_ms:>8} {r.p95_ms:>8} {r.p99_ms:>8} {r.max_ms:>8}"
+            f"{r.p50_ms:>8} {r.p95_ms:>8} {r.p99_ms:>8} {r.max_ms:>8} "
+            f"{r.app_cpu_ms:>8} {r.db_cpu_ms:>8}"
         )
 
 
@@ -201,8 +214,9 @@ async def main_async(args: argparse.Namespace) -> int:
     base = f"http://127.0.0.1:{port}"
     if args.nice:
         os.nice(args.nice)  # the client too, so it is not the bottleneck
-    with subgraph_process(database_url, port, args.nice):
+    with subgraph_process(database_url, port, args.nice) as process:
         await wait_ready(f"{base}/ready")
+        server_dsn = f"{args.server}/postgres"
         results = []
         known_ids = tuple(
             str(row["id"]) for row in islice(generated_products(args.count), 0, 5000, 97)
@@ -210,13 +224,18 @@ async def main_async(args: argparse.Namespace) -> int:
         for scenario in scenarios(first=args.first, known_ids=known_ids):
             if args.only and scenario.name not in args.only:
                 continue
+            meter = CpuMeter(process.pid, server_dsn, args.database, APP_NAME)
             figures = await drive(
                 f"{base}/graphql",
                 scenario,
                 concurrency=args.concurrency,
                 seconds=args.seconds,
                 warmup=args.warmup,
+                on_measure=meter.start,
             )
+            app_cpu, db_cpu = await meter.stop()
+            figures.app_cpu_ms = round(app_cpu * 1000 / max(figures.requests, 1), 2)
+            figures.db_cpu_ms = round(db_cpu * 1000 / max(figures.requests, 1), 2)
             print(f"{figures.scenario}: {figures.rps} RPS, p95 {figures.p95_ms} ms", flush=True)
             results.append(figures)
     print_table(results)
