@@ -54,6 +54,6 @@ def compile_plan(prepared: PreparedPlan) -> ExecutablePlan:
     return ExecutablePlan(
         prepared=prepared,
         waves=tuple(tuple(_compile_fetch(f) for f in wave) for wave in prepared.plan.waves),
-        shaper=compile_shaper(prepared.root_type, prepared.root_fields),
+        shaper=compile_shaper(prepared.root_type, prepared.root_fields, prepared.enum_limits),
         introspection=tuple(f.key for f in prepared.root_fields if f.name in INTROSPECTION_FIELDS),
     )

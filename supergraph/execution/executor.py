@@ -11,6 +11,7 @@ import orjson
 from supergraph.execution.compiled import CompiledFetch, ExecutablePlan
 from supergraph.execution.entities import located_objects, objects_at
 from supergraph.execution.merging import deep_merge
+from supergraph.execution.shaping import ShapeErrors
 from supergraph.execution.transport import SubgraphClient, SubgraphHttpError
 
 
@@ -41,11 +42,10 @@ class Executor:
                 await asyncio.gather(
                     *(self._run(f, tree, variables, headers, fetch_errors) for f in wave)
                 )
-        shape_errors: list[dict[str, Any]] = []
+        shape_errors = ShapeErrors()
         shaped = plan.shaper(tree, shape_errors)
         response: dict[str, Any] = {"data": shaped}
-        # A null caused by a failed fetch is already explained by that fetch's error.
-        errors = fetch_errors or shape_errors
+        errors = fetch_errors + shape_errors.reported(fetches_failed=bool(fetch_errors))
         if errors:
             response["errors"] = errors
         return response

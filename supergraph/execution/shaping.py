@@ -4,17 +4,19 @@ The merged subgraph data holds more than the client asked for (keys, `@requires`
 inputs, `__typename`s). A shaper, generated from the normalised operation, copies
 exactly the requested fields in the requested order, fills `__typename`, applies
 the non-null rules (a null in a non-null position nulls the nearest nullable
-parent and records an error at the exact path) and never interprets the operation
-at request time.
+parent and records an error at the exact path), turns enum values the API schema
+does not have into field errors, and never interprets the operation at request time.
 """
 
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable
+import json
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from graphql import (
+    GraphQLEnumType,
     GraphQLList,
     GraphQLNonNull,
     GraphQLOutputType,
@@ -25,11 +27,28 @@ from supergraph.planning.operation import INTROSPECTION_FIELDS, OpField
 
 # A path as a cons list: (last element, rest) ... or None at the root.
 ConsPath = tuple[Any, Any] | None
-Shaper = Callable[[dict[str, Any], list[dict[str, Any]]], dict[str, Any] | None]
+
+
+class ShapeErrors:
+    """Field errors found while shaping, in response order."""
+
+    def __init__(self) -> None:
+        # (a null in a non-null position?, the error)
+        self.found: list[tuple[bool, dict[str, Any]]] = []
+
+    def reported(self, *, fetches_failed: bool) -> list[dict[str, Any]]:
+        """The errors to report. When a fetch failed, its error already explains the
+        nulls it left behind; values the API schema cannot represent are always field
+        errors of their own."""
+        return [error for is_null, error in self.found if not (fetches_failed and is_null)]
+
+
+Shaper = Callable[[dict[str, Any], ShapeErrors], dict[str, Any] | None]
 
 
 class NullViolation(Exception):
-    """A null reached a non-null position; caught by the nearest nullable parent."""
+    """A null reached a non-null position, or a value cannot be represented (the field
+    is null); caught by the nearest nullable parent."""
 
 
 def path_list(path: ConsPath) -> list[Any]:
@@ -41,19 +60,33 @@ def path_list(path: ConsPath) -> list[Any]:
     return parts
 
 
-def _violation(errors: list[dict[str, Any]], message: str, path: ConsPath) -> None:
-    errors.append({"message": message, "path": path_list(path)})
+def _violation(errors: ShapeErrors, message: str, path: ConsPath) -> None:
+    errors.found.append((True, {"message": message, "path": path_list(path)}))
+    raise NullViolation
+
+
+def _unrepresentable(errors: ShapeErrors, enum: str, value: Any, path: ConsPath) -> None:
+    # The message graphql-js gives when serialising a value the enum does not have.
+    shown = json.dumps(value, default=str)
+    message = f'Enum "{enum}" cannot represent value: {shown}'
+    errors.found.append((False, {"message": message, "path": path_list(path)}))
     raise NullViolation
 
 
 class _Compiler:
     """Generates one Python function per selection (object) and per list level."""
 
-    def __init__(self) -> None:
+    def __init__(self, enum_limits: Mapping[str, frozenset[str]]) -> None:
         self._names = itertools.count()
-        self.namespace: dict[str, Any] = {"_violation": _violation, "NullViolation": NullViolation}
+        self.namespace: dict[str, Any] = {
+            "_violation": _violation,
+            "_unrepresentable": _unrepresentable,
+            "NullViolation": NullViolation,
+        }
         self.sources: list[str] = []
         self._tables: list[tuple[dict[str, Any], dict[str, str]]] = []
+        self._enum_limits = enum_limits
+        self._enum_functions: dict[str, str] = {}
 
     def constant(self, value: Any) -> str:
         name = f"_c{next(self._names)}"
@@ -103,6 +136,8 @@ class _Compiler:
         """Name of a function shaping a non-null value of this (nullable) type; None: as is."""
         if isinstance(value_type, GraphQLList):
             return self._list_function(value_type, op_field)
+        if isinstance(value_type, GraphQLEnumType) and value_type.name in self._enum_limits:
+            return self._enum_function(value_type.name)
         if not is_composite_type(value_type):
             return None
         assert op_field.selections is not None
@@ -131,6 +166,24 @@ class _Compiler:
                 ]
             )
         )
+        return name
+
+    def _enum_function(self, enum: str) -> str:
+        """A check that the value is one the API schema's enum has."""
+        name = self._enum_functions.get(enum)
+        if name is None:
+            name = self._enum_functions[enum] = f"_enum{next(self._names)}"
+            allowed = self.constant(self._enum_limits[enum])
+            self.sources.append(
+                "\n".join(
+                    [
+                        f"def {name}(v, path, errors):",
+                        f"    if v.__class__ is not str or v not in {allowed}:",
+                        f"        _unrepresentable(errors, {enum!r}, v, path)",
+                        "    return v",
+                    ]
+                )
+            )
         return name
 
     def _list_function(self, list_type: GraphQLList[Any], op_field: OpField) -> str | None:
@@ -179,14 +232,19 @@ class _Compiler:
             table.update({runtime: self.namespace[name] for runtime, name in names.items()})
 
 
-def compile_shaper(root_type: str, root_fields: list[OpField]) -> Shaper:
-    """A function turning merged data into the response `data` (None if the root nulls)."""
-    compiler = _Compiler()
+def compile_shaper(
+    root_type: str, root_fields: list[OpField], enum_limits: Mapping[str, frozenset[str]]
+) -> Shaper:
+    """A function turning merged data into the response `data` (None if the root nulls).
+
+    `enum_limits`: the enums whose values must be checked (see Supergraph.enum_limits).
+    """
+    compiler = _Compiler(enum_limits)
     root = compiler.object_function(root_type, root_fields)
     compiler.finish()
     shape = compiler.namespace[root]
 
-    def shaper(data: dict[str, Any], errors: list[dict[str, Any]]) -> dict[str, Any] | None:
+    def shaper(data: dict[str, Any], errors: ShapeErrors) -> dict[str, Any] | None:
         try:
             result: dict[str, Any] = shape(data, None, errors)
         except NullViolation:

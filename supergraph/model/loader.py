@@ -10,6 +10,8 @@ from graphql import (
     EnumTypeExtensionNode,
     EnumValueNode,
     FieldDefinitionNode,
+    GraphQLEnumType,
+    GraphQLSchema,
     InputObjectTypeDefinitionNode,
     InputObjectTypeExtensionNode,
     InterfaceTypeDefinitionNode,
@@ -129,6 +131,7 @@ class _Loader:
             graphs=graphs,
             types=types,
             root_types=root_types,
+            enum_limits=_enum_limits(types, api_schema),
         )
 
     def _graphs(self) -> dict[str, Graph]:
@@ -272,3 +275,17 @@ class _Loader:
 def load_supergraph(sdl: str) -> Supergraph:
     """Parse a supergraph SDL into the model the planner uses."""
     return _Loader(parse(sdl, no_location=True)).load(sdl)
+
+
+def _enum_limits(
+    types: dict[str, TypeInfo], api_schema: GraphQLSchema
+) -> dict[str, frozenset[str]]:
+    """API values of each enum that has values outside the API schema."""
+    limits: dict[str, frozenset[str]] = {}
+    for name, info in types.items():
+        api_type = api_schema.get_type(name)
+        if info.kind == "enum" and isinstance(api_type, GraphQLEnumType):
+            visible = frozenset(api_type.values)
+            if not visible.issuperset(info.enum_values):
+                limits[name] = visible
+    return limits

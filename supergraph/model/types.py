@@ -93,6 +93,10 @@ class Supergraph:
     graphs: dict[str, Graph]  # by subgraph name
     types: dict[str, TypeInfo]
     root_types: dict[str, str]  # operation kind ("query", ...) -> type name
+    # Enum name -> its values in the API schema, for the enums where a subgraph may
+    # return a value clients cannot see (an @inaccessible value): such a value in a
+    # response is a field error, so the response shaper checks these enums only.
+    enum_limits: dict[str, frozenset[str]] = field(default_factory=dict)
 
     def type(self, name: str) -> TypeInfo:
         return self.types[name]

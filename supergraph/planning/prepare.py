@@ -44,6 +44,7 @@ class PreparedPlan:
     root_type: str
     root_fields: list[OpField]
     plan: QueryPlan
+    enum_limits: dict[str, frozenset[str]]  # see Supergraph.enum_limits
 
 
 def select_operation(document: DocumentNode, operation_name: str | None) -> OperationInfo:
@@ -96,5 +97,9 @@ def prepare_plan(
     kind = info.kind
     plan = planner.plan(kind, root_fields, info.declarations)
     return PreparedPlan(
-        kind=kind, root_type=model.root_types[kind], root_fields=root_fields, plan=plan
+        kind=kind,
+        root_type=model.root_types[kind],
+        root_fields=root_fields,
+        plan=plan,
+        enum_limits=model.enum_limits,
     )

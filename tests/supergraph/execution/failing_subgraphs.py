@@ -5,7 +5,8 @@
 `catalog` owns `Product` and the root fields; `stock` adds stock fields to
 `Product`. Product "2" fails in `stock` (a nullable and a non-null field), and
 the root fields `broken`/`brokenRequired` always fail, so that tests can check
-where errors and nulls land for each nullability case.
+where errors and nulls land for each nullability case. Product "2" is also
+DISCONTINUED, an availability the router's supergraph marks @inaccessible.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ CATALOG_SDL = """
 type Query {
   products: [Product!]!
   featured: Product
+  shelf: [Product]
   broken: String
   brokenRequired: String!
   _entities(representations: [_Any!]!): [_Entity]!
@@ -47,7 +49,15 @@ type Query {
   _entities(representations: [_Any!]!): [_Entity]!
   _service: _Service!
 }
-type Product { id: ID! stock: Int stockRequired: Int! }
+type Product {
+  id: ID!
+  stock: Int
+  stockRequired: Int!
+  availability: Availability
+  availabilityRequired: Availability!
+  availabilityHistory: [Availability]
+}
+enum Availability { IN_STOCK DISCONTINUED }
 union _Entity = Product
 """
 
@@ -73,8 +83,19 @@ def _stock(id_: str) -> dict[str, Any]:
             "id": id_,
             "stock": _fail("stock is unavailable for product 2"),
             "stockRequired": _fail("stock is unavailable for product 2"),
+            "availability": "DISCONTINUED",
+            "availabilityRequired": "DISCONTINUED",
+            "availabilityHistory": ["IN_STOCK", "DISCONTINUED"],
         }
-    return {"__typename": "Product", "id": id_, "stock": int(id_) * 10, "stockRequired": 7}
+    return {
+        "__typename": "Product",
+        "id": id_,
+        "stock": int(id_) * 10,
+        "stockRequired": 7,
+        "availability": "IN_STOCK",
+        "availabilityRequired": "IN_STOCK",
+        "availabilityHistory": ["IN_STOCK"],
+    }
 
 
 def _schema(sdl: str, entity: Any, root: dict[str, Any]) -> GraphQLSchema:
@@ -100,6 +121,7 @@ def build_routes() -> dict[str, Any]:
         {
             "products": lambda *_: [_product(p["id"]) for p in PRODUCTS],
             "featured": lambda *_: _product("2"),
+            "shelf": lambda *_: [_product(p["id"]) for p in PRODUCTS],
             "broken": _fail("broken on purpose"),
             "brokenRequired": _fail("broken on purpose"),
         },

@@ -1,4 +1,5 @@
-"""Where nulls and errors land when a subgraph fails or is down (each nullability case)."""
+"""Where nulls and errors land when a subgraph fails or is down (each nullability case),
+and when a subgraph returns an enum value the API schema does not have."""
 
 from __future__ import annotations
 
@@ -19,7 +20,12 @@ SUPERGRAPH = """
 schema
   @link(url: "https://specs.apollo.dev/link/v1.0")
   @link(url: "https://specs.apollo.dev/join/v0.3", for: EXECUTION)
+  @link(url: "https://specs.apollo.dev/inaccessible/v0.2", for: SECURITY)
 { query: Query }
+
+directive @inaccessible on FIELD_DEFINITION | OBJECT | INTERFACE | UNION | ARGUMENT_DEFINITION
+  | SCALAR | ENUM | ENUM_VALUE | INPUT_OBJECT | INPUT_FIELD_DEFINITION
+directive @join__enumValue(graph: join__Graph!) repeatable on ENUM_VALUE
 
 directive @join__field(graph: join__Graph, requires: join__FieldSet, provides: join__FieldSet,
   type: String, external: Boolean, override: String, usedOverridden: Boolean)
@@ -42,6 +48,7 @@ enum join__Graph {
 type Query @join__type(graph: CATALOG) @join__type(graph: STOCK) {
   products: [Product!]! @join__field(graph: CATALOG)
   featured: Product @join__field(graph: CATALOG)
+  shelf: [Product] @join__field(graph: CATALOG)
   broken: String @join__field(graph: CATALOG)
   brokenRequired: String! @join__field(graph: CATALOG)
 }
@@ -51,6 +58,14 @@ type Product @join__type(graph: CATALOG, key: "id") @join__type(graph: STOCK, ke
   name: String! @join__field(graph: CATALOG)
   stock: Int @join__field(graph: STOCK)
   stockRequired: Int! @join__field(graph: STOCK)
+  availability: Availability @join__field(graph: STOCK)
+  availabilityRequired: Availability! @join__field(graph: STOCK)
+  availabilityHistory: [Availability] @join__field(graph: STOCK)
+}
+
+enum Availability @join__type(graph: STOCK) {
+  IN_STOCK @join__enumValue(graph: STOCK)
+  DISCONTINUED @join__enumValue(graph: STOCK) @inaccessible
 }
 """
 
@@ -127,6 +142,18 @@ async def test_non_null_entity_field_error_nulls_the_nearest_nullable_parent(
     assert error["extensions"]["serviceName"] == "stock"
 
 
+async def test_non_null_error_in_a_nullable_list_item_nulls_only_that_item(
+    router: httpx.AsyncClient,
+) -> None:
+    body = await _ask(router, "{ shelf { id stockRequired } }")
+    assert body["data"] == {
+        "shelf": [{"id": "1", "stockRequired": 7}, None, {"id": "3", "stockRequired": 7}]
+    }
+    [error] = body["errors"]
+    assert error["path"] == ["shelf", 1, "stockRequired"]
+    assert error["extensions"]["serviceName"] == "stock"
+
+
 async def test_non_null_error_inside_non_null_list_bubbles_to_the_root(
     router: httpx.AsyncClient,
 ) -> None:
@@ -166,6 +193,23 @@ async def test_down_subgraph_leaves_its_nullable_fields_null_with_an_error(
     assert error["extensions"] == {"code": "SUBREQUEST_HTTP_ERROR", "serviceName": "stock"}
 
 
+async def test_down_subgraph_behind_non_null_fields_nulls_each_nullable_list_item(
+    router_without_stock: httpx.AsyncClient,
+) -> None:
+    body = await _ask(router_without_stock, "{ shelf { id stockRequired } }")
+    assert body["data"] == {"shelf": [None, None, None]}
+    [error] = body["errors"]
+    assert error["extensions"] == {"code": "SUBREQUEST_HTTP_ERROR", "serviceName": "stock"}
+
+
+async def test_down_subgraph_behind_non_null_list_items_nulls_data(
+    router_without_stock: httpx.AsyncClient,
+) -> None:
+    body = await _ask(router_without_stock, "{ products { id stockRequired } featured { id } }")
+    assert body["data"] is None
+    assert [e["extensions"]["serviceName"] for e in body["errors"]] == ["stock"]
+
+
 async def test_down_subgraph_behind_a_non_null_field_nulls_the_nullable_parent(
     router_without_stock: httpx.AsyncClient,
 ) -> None:
@@ -188,3 +232,59 @@ async def test_down_root_subgraph_leaves_nullable_root_fields_null(
     body = await _ask(router_without_catalog, "{ featured { id } broken }")
     assert body["data"] == {"featured": None, "broken": None}
     assert len(body["errors"]) == 1
+
+
+# An enum value the API schema does not have (DISCONTINUED is @inaccessible) cannot be
+# serialised: the field is null with an error at its path, and the null propagates.
+DISCONTINUED = 'Enum "Availability" cannot represent value: "DISCONTINUED"'
+
+
+async def test_inaccessible_enum_value_in_a_nullable_field_is_a_field_error(
+    router: httpx.AsyncClient,
+) -> None:
+    body = await _ask(router, "{ products { id availability } }")
+    assert body["data"] == {
+        "products": [
+            {"id": "1", "availability": "IN_STOCK"},
+            {"id": "2", "availability": None},
+            {"id": "3", "availability": "IN_STOCK"},
+        ]
+    }
+    assert body["errors"] == [{"message": DISCONTINUED, "path": ["products", 1, "availability"]}]
+
+
+async def test_inaccessible_enum_value_in_a_non_null_field_nulls_the_nullable_parent(
+    router: httpx.AsyncClient,
+) -> None:
+    body = await _ask(router, "{ featured { id availabilityRequired } }")
+    assert body["data"] == {"featured": None}
+    assert body["errors"] == [
+        {"message": DISCONTINUED, "path": ["featured", "availabilityRequired"]}
+    ]
+
+
+async def test_inaccessible_enum_value_under_non_null_list_items_nulls_data(
+    router: httpx.AsyncClient,
+) -> None:
+    body = await _ask(router, "{ products { availabilityRequired } }")
+    assert body["data"] is None
+    assert [e["path"] for e in body["errors"]] == [["products", 1, "availabilityRequired"]]
+
+
+async def test_inaccessible_enum_value_in_a_list_nulls_only_that_item(
+    router: httpx.AsyncClient,
+) -> None:
+    body = await _ask(router, "{ featured { availabilityHistory } }")
+    assert body["data"] == {"featured": {"availabilityHistory": ["IN_STOCK", None]}}
+    assert [e["path"] for e in body["errors"]] == [["featured", "availabilityHistory", 1]]
+
+
+async def test_inaccessible_enum_value_is_reported_beside_a_subgraph_error(
+    router: httpx.AsyncClient,
+) -> None:
+    body = await _ask(router, "{ featured { stock availability } }")
+    assert body["data"] == {"featured": {"stock": None, "availability": None}}
+    assert [(e["path"], e["message"]) for e in body["errors"]] == [
+        (["featured", "stock"], "stock is unavailable for product 2"),
+        (["featured", "availability"], DISCONTINUED),
+    ]
