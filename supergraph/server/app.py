@@ -1,12 +1,19 @@
-"""The gateway's ASGI application: `/graphql` (POST, GET, GraphiQL) and `/health`.
+"""The gateway's ASGI application: `/graphql` (POST, GET, GraphiQL), `/health` and `/ready`.
 
 Raw ASGI rather than a framework: the endpoint is on every request's path and a
 framework's routing and request objects cost more than the rest of the edge.
+
+The supergraph being served (its schema, plan cache and subgraph connections)
+is one object behind one reference, so that a reload can build the next one
+completely and swap it in; each request keeps the one it started with, and a
+replaced one closes its connections when its last request is done.
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable, MutableMapping
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -21,6 +28,8 @@ from supergraph.server.pipeline import (
     GraphQLResponse,
     request_error,
 )
+from supergraph.server.readiness import SubgraphCheck
+from supergraph.server.reload import Reloader, supergraph_hash
 from supergraph.server.settings import GatewaySettings
 
 Scope = MutableMapping[str, Any]
@@ -31,6 +40,17 @@ Send = Callable[[Message], Awaitable[None]]
 _JSON = [(b"content-type", b"application/json; charset=utf-8")]
 
 
+@dataclass
+class LoadedSupergraph:
+    """Everything a request needs for one supergraph, and how many requests use it."""
+
+    pipeline: GraphQLPipeline
+    schema_hash: str
+    subgraph_urls: dict[str, str]
+    in_flight: int = 0
+    retired: bool = False
+
+
 class GatewayApp:
     """The router behind one ASGI callable."""
 
@@ -38,8 +58,55 @@ class GatewayApp:
         self, supergraph_sdl: str, settings: GatewaySettings, hooks: EdgeHooks | None = None
     ) -> None:
         self.settings = settings
-        self.pipeline = GraphQLPipeline(load_supergraph(supergraph_sdl), settings, hooks)
+        self._hooks = hooks
+        self._loaded = self.build(supergraph_sdl)
         self.graphiql = GraphiQL()
+        self._subgraph_check = SubgraphCheck(settings.ready_timeout_s, settings.ready_cache_s)
+        self._reloader: Reloader | None = None
+        self._closing: set[asyncio.Task[None]] = set()
+
+    @property
+    def pipeline(self) -> GraphQLPipeline:
+        """The pipeline new requests run on."""
+        return self._loaded.pipeline
+
+    @property
+    def schema_hash(self) -> str:
+        """Short hash of the supergraph SDL being served (logs and /ready name it)."""
+        return self._loaded.schema_hash
+
+    def build(self, supergraph_sdl: str) -> LoadedSupergraph:
+        """Load a supergraph and build its pipeline; raises if it cannot be served.
+
+        Pure construction (no I/O, no event loop), so a reload runs it in a thread.
+        """
+        model = load_supergraph(supergraph_sdl)
+        hooks = self._hooks
+        if hooks is not None:
+            # The edge's directives and costs come from the supergraph; its limits do not.
+            hooks = EdgeHooks.for_supergraph(supergraph_sdl, hooks.limits)
+        pipeline = GraphQLPipeline(model, self.settings, hooks)
+        urls = {
+            name: self.settings.subgraph_urls.get(name, graph.url)
+            for name, graph in model.graphs.items()
+        }
+        return LoadedSupergraph(pipeline, supergraph_hash(supergraph_sdl), urls)
+
+    def swap(self, built: LoadedSupergraph) -> None:
+        """Serve `built` to new requests; the old one closes once its requests finish."""
+        old, self._loaded = self._loaded, built
+        old.retired = True
+        if old.in_flight == 0:
+            self._close_later(old)
+
+    def watch(self, reloader: Reloader) -> None:
+        """Reload through `reloader` while serving (started and stopped with the lifespan)."""
+        self._reloader = reloader
+
+    def _close_later(self, loaded: LoadedSupergraph) -> None:
+        task = asyncio.get_running_loop().create_task(loaded.pipeline.close())
+        self._closing.add(task)
+        task.add_done_callback(self._closing.discard)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         kind = scope["type"]
@@ -52,9 +119,15 @@ class GatewayApp:
         while True:
             message = await receive()
             if message["type"] == "lifespan.startup":
+                if self._reloader is not None:
+                    self._reloader.start(self)
                 await send({"type": "lifespan.startup.complete"})
             elif message["type"] == "lifespan.shutdown":
+                if self._reloader is not None:
+                    await self._reloader.stop()
                 await self.pipeline.close()
+                if self._closing:
+                    await asyncio.gather(*self._closing, return_exceptions=True)
                 await send({"type": "lifespan.shutdown.complete"})
                 return
 
@@ -62,21 +135,31 @@ class GatewayApp:
         path: str = scope["path"]
         method: str = scope["method"]
         if path == "/graphql" or path == "/graphql/":
-            if method == "POST":
-                response = await self._post(scope, receive)
-            elif method == "GET":
-                html = self._wants_graphiql(scope)
-                if html:
-                    await _send(send, 200, self.graphiql.page(), [(b"content-type", b"text/html")])
-                    return
-                response = await self._get(scope)
-            else:
-                response = request_error(
-                    405, "GraphQL only supports GET and POST requests.", "BAD_REQUEST"
-                )
+            if method == "GET" and self._wants_graphiql(scope):
+                await _send(send, 200, self.graphiql.page(), [(b"content-type", b"text/html")])
+                return
+            # The request keeps this supergraph to its end, whatever a reload does meanwhile.
+            loaded = self._loaded
+            loaded.in_flight += 1
+            try:
+                if method == "POST":
+                    response = await self._post(loaded.pipeline, scope, receive)
+                elif method == "GET":
+                    response = await self._get(loaded.pipeline, scope)
+                else:
+                    response = request_error(
+                        405, "GraphQL only supports GET and POST requests.", "BAD_REQUEST"
+                    )
+            finally:
+                loaded.in_flight -= 1
+                if loaded.retired and loaded.in_flight == 0:
+                    self._close_later(loaded)
             await _send(send, response.status, orjson.dumps(response.body), _JSON)
         elif path == "/health" and method in ("GET", "HEAD"):
             await _send(send, 200, b'{"status":"ok"}', _JSON)
+        elif path == "/ready" and method in ("GET", "HEAD"):
+            status, readiness = await self._readiness()
+            await _send(send, status, orjson.dumps(readiness), _JSON)
         elif path.startswith(GraphiQL.ASSET_PREFIX) and method == "GET" and self.settings.graphiql:
             asset = self.graphiql.asset(path)
             if asset is None:
@@ -87,13 +170,29 @@ class GatewayApp:
         else:
             await _send(send, 404, b'{"error":"not found"}', _JSON)
 
+    async def _readiness(self) -> tuple[int, dict[str, Any]]:
+        """200 when a supergraph is loaded and every subgraph answers, else 503 naming them."""
+        loaded = self._loaded
+        problems = await self._subgraph_check.problems(loaded.subgraph_urls)
+        body: dict[str, Any] = {
+            "status": "unavailable" if problems else "ready",
+            "schema": loaded.schema_hash,
+            "subgraphs": {name: problems.get(name, "ok") for name in loaded.subgraph_urls},
+        }
+        if problems:
+            body["unreachable"] = sorted(problems)
+            return 503, body
+        return 200, body
+
     def _wants_graphiql(self, scope: Scope) -> bool:
         if not self.settings.graphiql:
             return False
         accept = _header(scope, b"accept")
         return b"text/html" in accept and b"query=" not in scope.get("query_string", b"")
 
-    async def _post(self, scope: Scope, receive: Receive) -> GraphQLResponse:
+    async def _post(
+        self, pipeline: GraphQLPipeline, scope: Scope, receive: Receive
+    ) -> GraphQLResponse:
         body = await _read_body(receive)
         try:
             payload = orjson.loads(body)
@@ -108,9 +207,9 @@ class GatewayApp:
         )
         if isinstance(request, GraphQLResponse):
             return request
-        return await self.pipeline.run(request, self._forwarded_headers(scope))
+        return await pipeline.run(request, self._forwarded_headers(scope))
 
-    async def _get(self, scope: Scope) -> GraphQLResponse:
+    async def _get(self, pipeline: GraphQLPipeline, scope: Scope) -> GraphQLResponse:
         params = parse_qs(scope.get("query_string", b"").decode("latin-1"))
 
         def one(name: str) -> str | None:
@@ -126,9 +225,7 @@ class GatewayApp:
         request = _request(one("query"), one("operationName"), variables)
         if isinstance(request, GraphQLResponse):
             return request
-        return await self.pipeline.run(
-            request, self._forwarded_headers(scope), allow_mutations=False
-        )
+        return await pipeline.run(request, self._forwarded_headers(scope), allow_mutations=False)
 
     def _forwarded_headers(self, scope: Scope) -> dict[str, str]:
         wanted = self.settings.propagate_headers

@@ -1,6 +1,6 @@
 """Command-line commands of this part of the router (registered in supergraph.cli).
 
-python -m supergraph serve --supergraph FILE --port N [--workers K]
+python -m supergraph serve (--supergraph FILE | --config supergraph.yaml) --port N [--workers K]
 python -m supergraph plan --supergraph FILE OPERATION_FILE [--operation-name NAME]
 """
 
@@ -9,13 +9,17 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import os
+import signal
 import sys
 from pathlib import Path
 from typing import Any
 
+from supergraph.server.events import send_events_to_stderr
+from supergraph.server.reload import ComposedConfig, Reloader, SupergraphFile, SupergraphSource
 from supergraph.server.settings import GatewaySettings
 
 _SUPERGRAPH_FILE_VARIABLE = "SUPERGRAPH_FILE"
+_SUPERGRAPH_CONFIG_VARIABLE = "SUPERGRAPH_CONFIG"
 _SUBGRAPH_URLS_VARIABLE = "SUPERGRAPH_SUBGRAPH_URLS"
 _WRAP_VARIABLE = "SUPERGRAPH_APP_WRAPPER"
 
@@ -23,7 +27,13 @@ _WRAP_VARIABLE = "SUPERGRAPH_APP_WRAPPER"
 def register(subparsers: argparse._SubParsersAction[Any]) -> None:
     """Add this part's commands to the router's command line."""
     serve = subparsers.add_parser("serve", help="run the router on a supergraph file")
-    serve.add_argument("--supergraph", type=Path, required=True, help="supergraph SDL file")
+    source = serve.add_mutually_exclusive_group(required=True)
+    source.add_argument("--supergraph", type=Path, help="supergraph SDL file")
+    source.add_argument(
+        "--config",
+        type=Path,
+        help="supergraph.yaml to compose at start (and again when it or its schema files change)",
+    )
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=3000)
     serve.add_argument("--workers", type=int, default=1, help="worker processes")
@@ -43,6 +53,14 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
         "--dedup-in-flight",
         action="store_true",
         help="join identical subgraph queries already in flight (off by default)",
+    )
+    serve.add_argument(
+        "--reload-interval",
+        type=float,
+        default=None,
+        metavar="SECONDS",
+        help="check the supergraph's files for changes this often; 0: only on SIGHUP "
+        "(default: $SUPERGRAPH_RELOAD_INTERVAL_S or 2)",
     )
     serve.add_argument(
         "--wrap",
@@ -70,20 +88,35 @@ def _parse_urls(pairs: list[str]) -> dict[str, str]:
     return urls
 
 
+def _source_from_environment() -> SupergraphSource:
+    config = os.environ.get(_SUPERGRAPH_CONFIG_VARIABLE)
+    if config:
+        return ComposedConfig(Path(config))
+    return SupergraphFile(Path(os.environ[_SUPERGRAPH_FILE_VARIABLE]))
+
+
 def app_from_environment() -> Any:
-    """ASGI app factory for uvicorn workers: the supergraph file comes from the environment.
+    """ASGI app factory for uvicorn workers: the supergraph source comes from the environment.
 
     The edge (authentication, limits, authorization) reads the `router:` section of
     the supergraph.yaml named by SHOPGRAPH_GATEWAY_CONFIG, then SHOPGRAPH_GATEWAY_*.
+    Each worker reloads the supergraph on its own (file changes, SIGHUP).
     """
     from supergraph.edge.gateway import create_edge_gateway, edge_settings_from_environment
 
-    sdl = Path(os.environ[_SUPERGRAPH_FILE_VARIABLE]).read_text()
+    send_events_to_stderr()
+    if hasattr(signal, "SIGHUP"):
+        # Until the app's lifespan listens for it, a SIGHUP must not end the worker.
+        signal.signal(signal.SIGHUP, signal.SIG_IGN)
     settings = GatewaySettings.from_env()
+    reloader = Reloader(_source_from_environment(), settings.reload_interval_s)
+    sdl = reloader.read_initial()
     urls = _parse_urls([p for p in os.environ.get(_SUBGRAPH_URLS_VARIABLE, "").split(",") if p])
     if urls:
         settings = dataclasses.replace(settings, subgraph_urls=urls)
-    app = create_edge_gateway(sdl, settings, edge_settings_from_environment()).app
+    gateway = create_edge_gateway(sdl, settings, edge_settings_from_environment())
+    gateway.router.watch(reloader)
+    app = gateway.app
     wrapper = os.environ.get(_WRAP_VARIABLE)
     return _load_callable(wrapper)(app) if wrapper else app
 
@@ -101,11 +134,29 @@ def _load_callable(reference: str) -> Any:
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
-    if not args.supergraph.is_file():
-        print(f"no such supergraph file: {args.supergraph}", file=sys.stderr)
-        return 2
+    send_events_to_stderr()
+    if args.supergraph is not None:
+        if not args.supergraph.is_file():
+            print(f"no such supergraph file: {args.supergraph}", file=sys.stderr)
+            return 2
+        os.environ[_SUPERGRAPH_FILE_VARIABLE] = str(args.supergraph.resolve())
+        os.environ.pop(_SUPERGRAPH_CONFIG_VARIABLE, None)
+    else:
+        from supergraph.edge.gateway import CONFIG_VARIABLE as EDGE_CONFIG_VARIABLE
+
+        failure = _check_composes(args.config)
+        if failure:
+            print(failure, file=sys.stderr)
+            return 2
+        os.environ[_SUPERGRAPH_CONFIG_VARIABLE] = str(args.config.resolve())
+        # Its `router:` section configures the edge unless another file is named.
+        os.environ.setdefault(EDGE_CONFIG_VARIABLE, str(args.config.resolve()))
+    if args.reload_interval is not None:
+        if args.reload_interval < 0:
+            print("--reload-interval must not be negative", file=sys.stderr)
+            return 2
+        os.environ["SUPERGRAPH_RELOAD_INTERVAL_S"] = str(args.reload_interval)
     _parse_urls(args.subgraph_url)  # fail early on a malformed pair
-    os.environ[_SUPERGRAPH_FILE_VARIABLE] = str(args.supergraph.resolve())
     os.environ[_SUBGRAPH_URLS_VARIABLE] = ",".join(args.subgraph_url)
     if args.expose_query_plan:
         os.environ["SUPERGRAPH_EXPOSE_QUERY_PLAN"] = "1"
@@ -114,7 +165,7 @@ def _serve(args: argparse.Namespace) -> int:
     if args.wrap:
         _load_callable(args.wrap)  # fail early on a missing module or name
         os.environ[_WRAP_VARIABLE] = args.wrap
-    uvicorn.run(
+    config = uvicorn.Config(
         "supergraph.server.commands:app_from_environment",
         factory=True,
         host=args.host,
@@ -126,7 +177,23 @@ def _serve(args: argparse.Namespace) -> int:
         access_log=False,
         log_level="warning",
     )
-    return 0
+    if config.workers > 1:
+        from supergraph.server.workers import serve_workers
+
+        serve_workers(config)
+        return 0
+    server = uvicorn.Server(config)
+    server.run()
+    return 0 if server.started else 3
+
+
+def _check_composes(config: Path) -> str | None:
+    """Why `config` cannot be served, or None (checked once before any worker starts)."""
+    try:
+        ComposedConfig(config).read()
+    except Exception as error:  # config, schema file or composition: all are reported alike
+        return f"cannot serve {config}: {error}"
+    return None
 
 
 def _plan(args: argparse.Namespace) -> int:

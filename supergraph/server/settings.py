@@ -1,4 +1,4 @@
-"""The gateway's own settings (subgraph HTTP, headers, caches, development aids)."""
+"""The gateway's own settings: subgraph HTTP, headers, caches, reload, readiness, dev aids."""
 
 from __future__ import annotations
 
@@ -22,6 +22,9 @@ class GatewaySettings:
     document_cache_size: int = 1024
     graphiql: bool = True
     dedupe_in_flight: bool = False  # join identical subgraph queries already in flight
+    reload_interval_s: float = 2.0  # how often the supergraph's files are checked; 0: never
+    ready_cache_s: float = 5.0  # /ready reuses a subgraph check this long (probes poll often)
+    ready_timeout_s: float = 2.0  # a subgraph that does not answer a check within this is down
 
     @classmethod
     def from_env(cls, prefix: str = "SUPERGRAPH_") -> GatewaySettings:
@@ -41,9 +44,22 @@ class GatewaySettings:
             values["expose_query_plan"] = plan.lower() in ("1", "true", "yes")
         if (dedupe := env("DEDUP_IN_FLIGHT")) is not None:
             values["dedupe_in_flight"] = dedupe.lower() in ("1", "true", "yes")
+        for name in ("RELOAD_INTERVAL_S", "READY_CACHE_S", "READY_TIMEOUT_S"):
+            if (seconds := env(name)) is not None:
+                values[name.lower()] = _seconds(prefix + name, seconds)
         if (graphiql := env("GRAPHIQL")) is not None:
             values["graphiql"] = graphiql.lower() in ("1", "true", "yes")
         return cls(**values)  # type: ignore[arg-type]
 
     def timeout_for(self, subgraph: str) -> float:
         return self.subgraph_timeouts_s.get(subgraph, self.subgraph_timeout_s)
+
+
+def _seconds(variable: str, text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise ValueError(f"{variable} must be a number of seconds, got {text!r}") from None
+    if value < 0:
+        raise ValueError(f"{variable} must not be negative, got {text!r}")
+    return value

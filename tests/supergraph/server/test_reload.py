@@ -1,0 +1,192 @@
+"""The gateway reloads its supergraph while serving: file changes, SIGHUP, several workers.
+
+Every test runs `python -m supergraph serve` as a real process over the fixture
+subgraphs. The first supergraph leaves out inventory's `extra` field, which the
+subgraph already serves; a reload to the second one makes it queryable.
+"""
+
+from __future__ import annotations
+
+import signal
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+import yaml
+from gateway_processes import Gateway, ReloadSubgraphs
+from reload_subgraphs import inventory_sdl, reviews_sdl
+
+from supergraph.server.reload import supergraph_hash
+
+EXTRA = "{ extra }"
+FAST_POLL = ["--reload-interval", "0.2"]
+SIGHUP_ONLY = ["--reload-interval", "0"]
+
+
+def _answers_extra(gateway: Gateway) -> bool:
+    response = gateway.query(EXTRA)
+    if response.status_code == 200 and response.json() == {"data": {"extra": "published later"}}:
+        return True
+    # Before the reload the field does not exist in the served schema.
+    assert response.status_code == 400, response.text
+    assert response.json()["errors"][0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
+    return False
+
+
+def _write(path: Path, text: str) -> None:
+    # Write then rename, as deployment tools publish files, so a poll never sees half a file.
+    scratch = path.with_suffix(".tmp")
+    scratch.write_text(text)
+    scratch.replace(path)
+
+
+def test_a_new_supergraph_file_is_picked_up_without_restart(
+    reload_subgraphs: ReloadSubgraphs, start_gateway: Any, tmp_path: Path
+) -> None:
+    old, new = (
+        reload_subgraphs.supergraph(with_extra=False),
+        reload_subgraphs.supergraph(with_extra=True),
+    )
+    supergraph = tmp_path / "supergraph.graphql"
+    supergraph.write_text(old)
+    gateway = start_gateway(["--supergraph", str(supergraph), *FAST_POLL])
+    assert not _answers_extra(gateway)
+    assert gateway.ready().json()["schema"] == supergraph_hash(old)
+
+    _write(supergraph, new)
+    reloaded = gateway.wait_for_events("supergraph_reloaded")[0]
+
+    assert reloaded["schema"] == supergraph_hash(new)
+    assert reloaded["previous_schema"] == supergraph_hash(old)
+    assert reloaded["trigger"] == "file changed"
+    assert _answers_extra(gateway)
+    assert gateway.ready().json()["schema"] == supergraph_hash(new)
+
+
+def test_a_broken_supergraph_is_refused_and_the_old_one_keeps_serving(
+    reload_subgraphs: ReloadSubgraphs, start_gateway: Any, tmp_path: Path
+) -> None:
+    old = reload_subgraphs.supergraph(with_extra=False)
+    supergraph = tmp_path / "supergraph.graphql"
+    supergraph.write_text(old)
+    gateway = start_gateway(["--supergraph", str(supergraph), *FAST_POLL])
+
+    _write(supergraph, "type Query {")  # cut off: not even GraphQL
+    syntax = gateway.wait_for_events("supergraph_reload_refused")[-1]
+    assert "Syntax Error" in syntax["reason"]
+    assert syntax["schema"] == supergraph_hash(old)
+    _write(supergraph, "type Query { hello: String }")  # GraphQL, but not a supergraph
+    not_supergraph = gateway.wait_for_events("supergraph_reload_refused", 2)[-1]
+    assert "not a supergraph" in not_supergraph["reason"]
+
+    response = gateway.query("{ greeting reviewCount }")
+    assert response.json() == {"data": {"greeting": "hello", "reviewCount": 3}}
+    assert gateway.ready().json()["schema"] == supergraph_hash(old)
+    assert not gateway.events("supergraph_reloaded")
+
+    # The next good file is picked up.
+    new = reload_subgraphs.supergraph(with_extra=True)
+    _write(supergraph, new)
+    assert gateway.wait_for_events("supergraph_reloaded")[0]["schema"] == supergraph_hash(new)
+    assert _answers_extra(gateway)
+
+
+def test_sighup_reloads_the_supergraph(
+    reload_subgraphs: ReloadSubgraphs, start_gateway: Any, tmp_path: Path
+) -> None:
+    supergraph = tmp_path / "supergraph.graphql"
+    supergraph.write_text(reload_subgraphs.supergraph(with_extra=False))
+    gateway = start_gateway(["--supergraph", str(supergraph), *SIGHUP_ONLY])
+    assert gateway.wait_for_events("supergraph_serving")[0]["poll_interval_s"] == 0
+
+    _write(supergraph, reload_subgraphs.supergraph(with_extra=True))
+    assert not _answers_extra(gateway)  # nothing polls: only the signal reloads
+    gateway.process.signal(signal.SIGHUP)
+
+    assert gateway.wait_for_events("supergraph_reloaded")[0]["trigger"] == "SIGHUP"
+    assert _answers_extra(gateway)
+
+
+def test_a_request_in_flight_during_a_reload_completes_on_the_old_supergraph(
+    reload_subgraphs: ReloadSubgraphs, start_gateway: Any, tmp_path: Path
+) -> None:
+    supergraph = tmp_path / "supergraph.graphql"
+    supergraph.write_text(reload_subgraphs.supergraph(with_extra=False))
+    gateway = start_gateway(["--supergraph", str(supergraph), *SIGHUP_ONLY])
+    gateway.wait_for_events("supergraph_serving")
+    answers: list[httpx.Response] = []
+    in_flight = threading.Thread(target=lambda: answers.append(gateway.query("{ held greeting }")))
+    in_flight.start()
+    try:
+        _wait_until(lambda: reload_subgraphs.held_requests() == 1, "the held request to arrive")
+
+        _write(supergraph, reload_subgraphs.supergraph(with_extra=True))
+        gateway.process.signal(signal.SIGHUP)
+        gateway.wait_for_events("supergraph_reloaded")
+        assert _answers_extra(gateway)  # new requests see the new supergraph meanwhile
+        assert in_flight.is_alive()
+    finally:
+        reload_subgraphs.release_held()
+        in_flight.join(timeout=60)
+
+    assert len(answers) == 1
+    assert answers[0].status_code == 200
+    assert answers[0].json() == {"data": {"held": "released", "greeting": "hello"}}
+
+
+def test_each_worker_reloads_when_the_parent_gets_sighup(
+    reload_subgraphs: ReloadSubgraphs, start_gateway: Any, tmp_path: Path
+) -> None:
+    supergraph = tmp_path / "supergraph.graphql"
+    supergraph.write_text(reload_subgraphs.supergraph(with_extra=False))
+    gateway = start_gateway(["--supergraph", str(supergraph), "--workers", "2", *SIGHUP_ONLY])
+    workers = {event["pid"] for event in gateway.wait_for_events("supergraph_serving", 2)}
+    assert len(workers) == 2
+    assert gateway.process.pid not in workers
+
+    new = reload_subgraphs.supergraph(with_extra=True)
+    _write(supergraph, new)
+    gateway.process.signal(signal.SIGHUP)
+
+    reloaded = gateway.wait_for_events("supergraph_reloaded", 2)
+    assert {event["pid"] for event in reloaded} == workers
+    assert {event["schema"] for event in reloaded} == {supergraph_hash(new)}
+    assert all(_answers_extra(gateway) for _ in range(10))
+
+
+def test_serving_from_supergraph_yaml_recomposes_when_a_schema_file_changes(
+    reload_subgraphs: ReloadSubgraphs, start_gateway: Any, tmp_path: Path
+) -> None:
+    (tmp_path / "inventory.graphql").write_text(inventory_sdl(with_extra=False))
+    (tmp_path / "reviews.graphql").write_text(reviews_sdl())
+    config = {
+        "federation_version": "=2.7.0",
+        "subgraphs": {
+            name: {"routing_url": reload_subgraphs.url(name), "schema": {"file": f"{name}.graphql"}}
+            for name in ("inventory", "reviews")
+        },
+    }
+    (tmp_path / "supergraph.yaml").write_text(yaml.safe_dump(config))
+    gateway = start_gateway(["--config", str(tmp_path / "supergraph.yaml"), *FAST_POLL])
+    assert not _answers_extra(gateway)
+
+    # A subgraph schema that does not compose (a field of an unknown type) is refused.
+    _write(tmp_path / "inventory.graphql", "type Query { greeting: Mystery }")
+    refused = gateway.wait_for_events("supergraph_reload_refused")[0]
+    assert "Mystery" in refused["reason"]
+    assert gateway.query("{ greeting }").json() == {"data": {"greeting": "hello"}}
+
+    _write(tmp_path / "inventory.graphql", inventory_sdl(with_extra=True))
+    gateway.wait_for_events("supergraph_reloaded")
+    assert _answers_extra(gateway)
+
+
+def _wait_until(condition: Any, what: str, timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"timed out waiting for {what}")
