@@ -9,7 +9,7 @@ from supergraph.planning.cache import LruCache
 from supergraph.server.pipeline import GraphQLPipeline
 from supergraph.server.settings import GatewaySettings
 
-BENCHMARK = Path(__file__).resolve().parents[4] / "shared/bench/federation-benchmark"
+BENCHMARK = Path(__file__).resolve().parents[3] / "bench/federation/benchmark"
 
 
 def _pipeline(plan_cache_size: int = 8) -> GraphQLPipeline:
