@@ -29,6 +29,7 @@ from supergraph.execution.compiled import ExecutablePlan, compile_plan
 from supergraph.execution.executor import Executor
 from supergraph.execution.transport import SubgraphClient
 from supergraph.model.types import Supergraph
+from supergraph.observability import recording
 from supergraph.planning.cache import LruCache
 from supergraph.planning.operation import INTROSPECTION_FIELDS
 from supergraph.planning.planner import Planner, PlanningError
@@ -60,7 +61,7 @@ class GraphQLResponse:
 class _Document:
     document: DocumentNode | None
     errors: list[dict[str, Any]]
-    code: str | None
+    outcome: str | None  # why there is no document (a `recording` outcome)
     operations: dict[str | None, OperationInfo]
 
 
@@ -141,11 +142,17 @@ class GraphQLPipeline:
             )
         document = self._document(query)
         if document.document is None:
+            if document.outcome == recording.LIMIT_REJECTED:
+                recording.refused_by_limits(document.errors)
+            else:
+                recording.outcome(document.outcome or recording.BAD_REQUEST)
             return GraphQLResponse(400, {"errors": document.errors})
         try:
             info = self._operation(document, request.operation_name)
         except OperationNotFound as error:
             return request_error(400, str(error), "OPERATION_RESOLUTION_FAILURE")
+        name = info.operation.name
+        recording.operation_resolved(name.value if name is not None else None)
         if info.kind == "subscription":
             return request_error(400, "Subscriptions are not supported.", "BAD_REQUEST")
         if info.kind == "mutation" and not allow_mutations:
@@ -169,6 +176,7 @@ class GraphQLPipeline:
                     self.api_schema, document.document, info.operation, variables
                 )
             except RequestRefused as refused:
+                recording.refused_by_limits(refused.errors)
                 return GraphQLResponse(refused.status, {"errors": refused.errors})
             if authorized is not None:
                 query = authorized.query
@@ -178,6 +186,7 @@ class GraphQLPipeline:
                 query, request.operation_name, info, condition_values(info, variables)
             )
         except PlanningError as error:
+            recording.outcome(recording.PLAN_FAILED)
             return request_error(500, f"Query planning failed: {error}", "QUERY_PLANNING_FAILED")
         data: dict[str, Any] | None = None
         if plan.introspection:
@@ -185,6 +194,7 @@ class GraphQLPipeline:
         body = await self.executor.execute(plan, variables, headers, data)
         if authorized is not None:
             body = authorized.apply(body)
+        recording.executed(body)
         if self.settings.expose_query_plan:
             body["extensions"] = {
                 "queryPlan": plan.prepared.plan.to_json(),
@@ -197,16 +207,23 @@ class GraphQLPipeline:
         if cached is not None:
             return cached
         try:
-            document = parse(query) if self.hooks is None else self.hooks.parse(query)
+            with recording.span("graphql.parse"):
+                document = parse(query) if self.hooks is None else self.hooks.parse(query)
         except RequestRefused as refused:
-            result = _Document(None, refused.errors, None, {})
+            result = _Document(None, refused.errors, recording.LIMIT_REJECTED, {})
         except GraphQLError as error:
-            result = _Document(None, [_formatted(error, "GRAPHQL_PARSE_FAILED")], None, {})
+            result = _Document(
+                None, [_formatted(error, "GRAPHQL_PARSE_FAILED")], recording.PARSE_FAILED, {}
+            )
         else:
-            errors = validate(self.api_schema, document)
+            with recording.span("graphql.validate"):
+                errors = validate(self.api_schema, document)
             if errors:
                 result = _Document(
-                    None, [_formatted(e, "GRAPHQL_VALIDATION_FAILED") for e in errors], None, {}
+                    None,
+                    [_formatted(e, "GRAPHQL_VALIDATION_FAILED") for e in errors],
+                    recording.VALIDATION_FAILED,
+                    {},
                 )
             else:
                 result = _Document(document, [], None, {})
@@ -231,9 +248,13 @@ class GraphQLPipeline:
         key = (query, operation_name, conditions)
         plan = self._plans.get(key)
         if plan is None:
-            prepared = prepare_plan(self.model, self._planner, info, conditions)
-            plan = compile_plan(prepared)
+            recording.plan_cache(hit=False)
+            with recording.span("graphql.plan"):
+                prepared = prepare_plan(self.model, self._planner, info, conditions)
+                plan = compile_plan(prepared)
             self._plans.put(key, plan)
+        else:
+            recording.plan_cache(hit=True)
         return plan
 
     def _introspect(self, info: OperationInfo, variables: dict[str, Any]) -> dict[str, Any]:
