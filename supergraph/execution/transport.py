@@ -9,11 +9,15 @@ more CPU per request).
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Mapping
 
 import aiohttp
+from opentelemetry.trace import SpanKind, StatusCode
 
 from supergraph.execution.http1 import Http1Error, Http1Pool
+from supergraph.observability.recording import current_request
+from supergraph.observability.tracing import traceparent_of
 
 _JSON_HEADERS = {"content-type": "application/json", "accept": "application/json"}
 
@@ -61,10 +65,46 @@ class SubgraphClient:
         self, body: bytes, headers: Mapping[str, str] | None = None, *, shareable: bool = False
     ) -> bytes:
         """POST one request; identical shareable (query) requests already in flight are
-        joined instead of sent again when in-flight deduplication is on."""
+        joined instead of sent again when in-flight deduplication is on.
+
+        Within an observed request (see supergraph.observability) the fetch is timed
+        and counted, and, while tracing, runs in a client span that the subgraph
+        gets as its parent in `traceparent`.
+        """
+        record = current_request.get()
+        if record is None:
+            return await self._send(body, headers, shareable)
+        started = time.perf_counter()
+        try:
+            if record.tracer is None:
+                return await self._send(body, headers, shareable)
+            with record.tracer.start_as_current_span(
+                f"fetch {self.name}", kind=SpanKind.CLIENT, record_exception=False
+            ) as span:
+                span.set_attribute("supergraph.subgraph", self.name)
+                traced = {**headers} if headers else {}
+                traced["traceparent"] = traceparent_of(span)
+                try:
+                    return await self._send(body, traced, shareable)
+                except SubgraphHttpError as error:
+                    span.set_status(StatusCode.ERROR, str(error))
+                    raise
+        except SubgraphHttpError:
+            record.metrics.fetch_failed(self.name, "http")
+            raise
+        finally:
+            record.metrics.fetch_done(self.name, time.perf_counter() - started)
+
+    async def _send(self, body: bytes, headers: Mapping[str, str] | None, shareable: bool) -> bytes:
         if not (self._dedupe and shareable):
             return await self._post(body, headers)
-        key = (body, tuple(sorted(headers.items())) if headers else ())
+        # The trace context differs per request; a joined fetch keeps the first one's.
+        key = (
+            body,
+            tuple(sorted(kv for kv in headers.items() if kv[0] != "traceparent"))
+            if headers
+            else (),
+        )
         shared = self._in_flight.get(key)
         if shared is None:
             shared = asyncio.ensure_future(self._post(body, headers))
