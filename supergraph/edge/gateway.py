@@ -23,6 +23,7 @@ from supergraph.edge.persisted import (
 )
 from supergraph.edge.settings import ENV_PREFIX, EdgeConfigError, EdgeSettings, PersistedSettings
 from supergraph.edge.tokens import TokenVerifier
+from supergraph.observability.middleware import observe_gateway
 from supergraph.server.app import GatewayApp, create_gateway_app
 from supergraph.server.settings import GatewaySettings
 
@@ -54,6 +55,7 @@ def create_edge_gateway(
     app: ASGIApp = _persisted_queries(router, edge.persisted)
     app = AuthenticationMiddleware(app, verifier, edge.auth.claim_headers)
     app = BodySizeLimit(app, edge.http.max_body_bytes)
+    app = observe_gateway(app)  # outermost: it sees every refusal (metrics, traces, ids)
     return EdgeGateway(app, router, verifier)
 
 
