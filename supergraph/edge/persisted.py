@@ -29,7 +29,15 @@ from urllib.parse import parse_qs, urlencode
 
 import orjson
 
-from supergraph.edge.asgi import ASGIApp, Message, Receive, Scope, Send, send_graphql_error
+from supergraph.edge.asgi import (
+    ASGIApp,
+    Receive,
+    Scope,
+    Send,
+    read_body,
+    replay,
+    send_graphql_error,
+)
 
 
 class QueryStore(Protocol):
@@ -128,13 +136,7 @@ class PersistedQueries:
             await self.app(scope, receive, send)
 
     async def _post(self, scope: Scope, receive: Receive, send: Send) -> None:
-        chunks: list[bytes] = []
-        while True:
-            message = await receive()
-            chunks.append(message.get("body", b""))
-            if not message.get("more_body", False):
-                break
-        body = b"".join(chunks)
+        body = await read_body(receive)
         outcome = _Outcome()
         if self.trusted_only or b"persistedQuery" in body or b"documentId" in body:
             try:
@@ -148,7 +150,7 @@ class PersistedQueries:
             return
         if outcome.payload is not None:
             body = orjson.dumps(outcome.payload)
-        await self.app(scope, _replay(body), send)
+        await self.app(scope, replay(body), send)
 
     async def _get(self, scope: Scope, receive: Receive, send: Send) -> None:
         params = {
@@ -232,16 +234,3 @@ class PersistedQueries:
         rewritten = {k: v for k, v in payload.items() if k != "documentId"}
         rewritten["query"] = found
         return _Outcome(payload=rewritten)
-
-
-def _replay(body: bytes) -> Receive:
-    sent = False
-
-    async def receive() -> Message:
-        nonlocal sent
-        if sent:
-            return {"type": "http.disconnect"}
-        sent = True
-        return {"type": "http.request", "body": body, "more_body": False}
-
-    return receive

@@ -11,6 +11,14 @@ router:
     introspection: false
   http:
     max_body_bytes: 1000000
+    request_timeout_s: 30
+    trusted_proxies: 1          # one load balancer in front: believe its X-Forwarded-*
+  cors:
+    allow_origins: [https://shop.example]
+  rate_limit:
+    fields: {login: 10/minute, register: 5/minute}
+    routes: {/api/users/login: 10/minute, /api/users/register: 5/minute}
+    redis_url: redis://127.0.0.1:6379/0
 ```
 Every field can be overridden by `SHOPGRAPH_GATEWAY_<SECTION>_<FIELD>` (for example
 `SHOPGRAPH_GATEWAY_LIMITS_MAX_DEPTH=20`); lists are comma separated and mappings
@@ -83,9 +91,46 @@ class LimitSettings:
 
 @dataclass(frozen=True)
 class HttpSettings:
-    """How the door itself behaves."""
+    """How the door itself behaves, for every route (GraphQL, GraphiQL, mounted apps)."""
 
     max_body_bytes: int = 1_000_000
+    # A request still running after this many seconds is answered 504 REQUEST_TIMEOUT
+    # (0 turns the timeout off).
+    request_timeout_s: float = 30.0
+    # How many proxies in front of the gateway append to X-Forwarded-For; the client is
+    # the address that many entries from the right, and X-Forwarded-Proto is believed.
+    # 0 ignores both headers (anyone could send them).
+    trusted_proxies: int = 0
+    # Security headers on every response; HSTS only over https (seen directly or
+    # through a trusted proxy's X-Forwarded-Proto). 0 turns HSTS off.
+    security_headers: bool = True
+    hsts_max_age_s: int = 31_536_000
+    # Added to the CSP's script-src and style-src next to 'self' (for example a CDN);
+    # the GraphiQL page's own inline script is allowed by its hash.
+    csp_extra_sources: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class CorsSettings:
+    """Cross-origin browser access; no origins means none is allowed (no CORS headers)."""
+
+    allow_origins: tuple[str, ...] = ()  # exact origins ("https://shop.example"), or "*"
+    allow_methods: tuple[str, ...] = ("GET", "POST", "OPTIONS")
+    allow_headers: tuple[str, ...] = (
+        "authorization",
+        "content-type",
+        "apollographql-client-name",
+        "apollographql-client-version",
+        "x-request-id",
+        "traceparent",
+    )
+    allow_credentials: bool = False  # cookies; never together with "*"
+    expose_headers: tuple[str, ...] = ("retry-after", "x-request-id")
+    max_age_s: int = 600  # how long a browser may cache a preflight answer
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.allow_origins)
 
 
 @dataclass(frozen=True)
@@ -102,11 +147,33 @@ class PersistedSettings:
 
 
 @dataclass(frozen=True)
+class RateLimitSettings:
+    """Rules in the `limits` notation ("100/minute", "5/10 seconds"); none set means off.
+
+    `per_ip` and `routes` count HTTP requests at the door (REST calls included);
+    `per_user` and `fields` count GraphQL operations (each operation of a batch).
+    """
+
+    per_ip: str | None = None  # every request, per client address
+    per_user: str | None = None  # every GraphQL request of a signed-in caller, per subject
+    routes: dict[str, str] = field(default_factory=dict)  # path prefix -> rule, per address
+    fields: dict[str, str] = field(default_factory=dict)  # root field -> rule, per address
+    redis_url: str | None = None  # share counters between replicas
+    key_prefix: str = "shopgraph-rate"
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.per_ip or self.per_user or self.routes or self.fields)
+
+
+@dataclass(frozen=True)
 class EdgeSettings:
     auth: AuthSettings = field(default_factory=AuthSettings)
     limits: LimitSettings = field(default_factory=LimitSettings)
     http: HttpSettings = field(default_factory=HttpSettings)
+    cors: CorsSettings = field(default_factory=CorsSettings)
     persisted: PersistedSettings = field(default_factory=PersistedSettings)
+    rate_limit: RateLimitSettings = field(default_factory=RateLimitSettings)
 
     @classmethod
     def load(
@@ -133,7 +200,9 @@ def _section_types() -> dict[str, type[Any]]:
         "auth": AuthSettings,
         "limits": LimitSettings,
         "http": HttpSettings,
+        "cors": CorsSettings,
         "persisted": PersistedSettings,
+        "rate_limit": RateLimitSettings,
     }
 
 
@@ -173,7 +242,30 @@ def _section(
                 f"router.auth.algorithms: only {', '.join(ALLOWED_ALGORITHMS)} are accepted, "
                 f"not {', '.join(sorted(bad))}"
             )
+    elif name == "rate_limit":
+        _check_rate_rules(settings)
+    elif name == "cors" and settings.allow_credentials and "*" in settings.allow_origins:
+        raise EdgeConfigError("router.cors: allow_credentials cannot go with the origin '*'")
     return settings
+
+
+def _check_rate_rules(settings: RateLimitSettings) -> None:
+    """Every rule must be in the `limits` notation, so a typo fails at start, not later."""
+    from limits import parse_many
+
+    rules = {"per_ip": settings.per_ip, "per_user": settings.per_user}
+    rules.update({f"routes.{k}": v for k, v in settings.routes.items()})
+    rules.update({f"fields.{k}": v for k, v in settings.fields.items()})
+    for where, rule in rules.items():
+        if rule is None:
+            continue
+        try:
+            if len(parse_many(rule)) != 1:
+                raise ValueError("one rule expected")
+        except ValueError as error:
+            raise EdgeConfigError(
+                f"router.rate_limit.{where}: {rule!r} is not a rule like '10/minute' ({error})"
+            ) from error
 
 
 def _base(hint: Any) -> Any:

@@ -3,12 +3,15 @@
     python tests/supergraph/edge/accounts_subgraph.py --port N
 
 It uses the authorization directives, and `caller` echoes the headers the router
-forwarded, so tests can see which claims reached the subgraph.
+forwarded, so tests can see which claims reached the subgraph. `login` and
+`register` stand for the mutations rate rules guard, and `slow` answers after a
+given time, for the request timeout.
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 from typing import Any
 
 import strawberry
@@ -91,12 +94,25 @@ class Query:
     def echo(self, text: str) -> str:
         return text
 
+    @strawberry.field
+    async def slow(self, seconds: float) -> float:
+        await asyncio.sleep(min(seconds, 30.0))
+        return seconds
+
 
 @strawberry.type
 class Mutation:
     @strawberry.federation.field(requires_scopes=[["admin"]])
     def reset(self) -> bool:
         return True
+
+    @strawberry.mutation
+    def login(self, email: str, password: str) -> str | None:
+        return "token-for-" + email if password == "right" else None
+
+    @strawberry.mutation
+    def register(self, email: str) -> str:
+        return email
 
 
 schema = strawberry.federation.Schema(query=Query, mutation=Mutation, types=[Account])

@@ -46,3 +46,28 @@ def test_unknown_settings_and_weak_algorithms_are_refused() -> None:
         EdgeSettings.load({"auth": {"algorithms": ["RS256", "HS256"]}}, {})
     with pytest.raises(EdgeConfigError, match="unknown router settings: caching"):
         EdgeSettings.load({"caching": {}}, {})
+
+
+def test_a_malformed_rule_is_refused_when_the_settings_load() -> None:
+    with pytest.raises(EdgeConfigError, match=r"rate_limit\.fields\.login"):
+        EdgeSettings.load({"rate_limit": {"fields": {"login": "often"}}}, {})
+    settings = EdgeSettings.load(
+        {"rate_limit": {"fields": {"login": "5/minute"}}},
+        {"SHOPGRAPH_GATEWAY_RATE_LIMIT_FIELDS": "login=2/10 seconds,register=1/minute"},
+    )
+    assert settings.rate_limit.fields == {"login": "2/10 seconds", "register": "1/minute"}
+
+
+def test_credentials_with_any_origin_are_refused_in_the_settings() -> None:
+    with pytest.raises(EdgeConfigError, match="allow_credentials"):
+        EdgeSettings.load({"cors": {"allow_origins": ["*"], "allow_credentials": True}}, {})
+
+
+def test_the_shops_router_section_guards_login_and_registration() -> None:
+    root = Path(__file__).resolve().parents[3]
+    settings = EdgeSettings.load(load_config(root / "supergraph.yaml").router, {})
+    assert set(settings.rate_limit.fields) == {"login", "register"}
+    assert set(settings.rate_limit.routes) == {"/api/users/login", "/api/users/register"}
+    # The whole graph is not throttled by default: tests and benchmarks run from one address.
+    assert settings.rate_limit.per_ip is None
+    assert settings.rate_limit.per_user is None
