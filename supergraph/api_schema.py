@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from typing import Any, TypeVar
 
 from graphql import (
+    DEFAULT_DEPRECATION_REASON,
     ConstDirectiveNode,
     DefinitionNode,
     DirectiveDefinitionNode,
@@ -20,9 +21,11 @@ from graphql import (
     EnumTypeDefinitionNode,
     EnumTypeExtensionNode,
     FieldDefinitionNode,
+    GraphQLArgument,
     GraphQLDeprecatedDirective,
     GraphQLDirective,
     GraphQLSchema,
+    GraphQLString,
     InputObjectTypeDefinitionNode,
     InputObjectTypeExtensionNode,
     InputValueDefinitionNode,
@@ -43,6 +46,7 @@ from graphql import (
 )
 
 from supergraph.model.links import FeatureNames, find_features
+from supergraph.model.released_introspection import with_released_introspection
 
 INACCESSIBLE_IDENTITY = "https://specs.apollo.dev/inaccessible"
 _CUSTOM_DIRECTIVES_APOLLO_DROPS = ("defer", "stream")
@@ -50,8 +54,9 @@ _CUSTOM_DIRECTIVES_APOLLO_DROPS = ("defer", "stream")
 _Node = TypeVar("_Node")
 
 # graphql-core 3.3 follows a newer spec draft that also allows @deprecated on directive
-# definitions; introspection must list the locations graphql-js (and so every other
-# federation gateway) shows.
+# definitions and makes its reason non-null; introspection must show the released
+# spec's @deprecated, as graphql-js (and so every other federation gateway) does.
+_CORE_REASON = GraphQLDeprecatedDirective.args["reason"]
 _DEPRECATED_AS_IN_GRAPHQL_JS = GraphQLDirective(
     name=GraphQLDeprecatedDirective.name,
     locations=[
@@ -59,7 +64,13 @@ _DEPRECATED_AS_IN_GRAPHQL_JS = GraphQLDirective(
         for loc in GraphQLDeprecatedDirective.locations
         if loc is not DirectiveLocation.DIRECTIVE_DEFINITION
     ],
-    args=GraphQLDeprecatedDirective.args,
+    args={
+        "reason": GraphQLArgument(
+            GraphQLString,
+            default_value=DEFAULT_DEPRECATION_REASON,
+            description=_CORE_REASON.description,
+        )
+    },
     description=GraphQLDeprecatedDirective.description,
 )
 
@@ -82,7 +93,7 @@ def build_api_schema(supergraph_sdl: str | DocumentNode) -> GraphQLSchema:
         _DEPRECATED_AS_IN_GRAPHQL_JS if d is GraphQLDeprecatedDirective else d
         for d in schema.directives
     )
-    return schema
+    return with_released_introspection(schema)
 
 
 def print_api_schema(supergraph_sdl: str | DocumentNode) -> str:
