@@ -7,19 +7,30 @@ python -m supergraph plan --supergraph FILE OPERATION_FILE [--operation-name NAM
 from __future__ import annotations
 
 import argparse
+import contextlib
 import dataclasses
+import logging
 import os
 import signal
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
-from supergraph.server.events import send_events_to_stderr
-from supergraph.server.reload import ComposedConfig, Reloader, SupergraphFile, SupergraphSource
+from supergraph.server.events import log_event, send_events_to_stderr
+from supergraph.server.reload import (
+    ComposedConfig,
+    LastGoodCopy,
+    Reloader,
+    SupergraphFile,
+    SupergraphSource,
+    supergraph_hash,
+)
 from supergraph.server.settings import GatewaySettings
 
 _SUPERGRAPH_FILE_VARIABLE = "SUPERGRAPH_FILE"
 _SUPERGRAPH_CONFIG_VARIABLE = "SUPERGRAPH_CONFIG"
+_LAST_GOOD_VARIABLE = "SUPERGRAPH_LAST_GOOD_FILE"  # set for workers; see LastGoodCopy
 _SUBGRAPH_URLS_VARIABLE = "SUPERGRAPH_SUBGRAPH_URLS"
 _WRAP_VARIABLE = "SUPERGRAPH_APP_WRAPPER"
 
@@ -109,12 +120,32 @@ def app_from_environment() -> Any:
         # Until the app's lifespan listens for it, a SIGHUP must not end the worker.
         signal.signal(signal.SIGHUP, signal.SIG_IGN)
     settings = GatewaySettings.from_env()
-    reloader = Reloader(_source_from_environment(), settings.reload_interval_s)
-    sdl = reloader.read_initial()
+    last_good_path = os.environ.get(_LAST_GOOD_VARIABLE)
+    last_good = LastGoodCopy(Path(last_good_path)) if last_good_path else None
+    reloader = Reloader(_source_from_environment(), settings.reload_interval_s, last_good)
     urls = _parse_urls([p for p in os.environ.get(_SUBGRAPH_URLS_VARIABLE, "").split(",") if p])
     if urls:
         settings = dataclasses.replace(settings, subgraph_urls=urls)
-    gateway = create_edge_gateway(sdl, settings, edge_settings_from_environment())
+    edge = edge_settings_from_environment()
+    try:
+        sdl = reloader.read_initial()
+        gateway = create_edge_gateway(sdl, settings, edge)
+    except Exception as error:
+        fallback = last_good.read() if last_good is not None else None
+        if fallback is None:
+            raise
+        log_event(
+            logging.ERROR,
+            "supergraph_refused_at_start",
+            source=reloader.source.description,
+            schema=supergraph_hash(fallback),
+            reason=f"{type(error).__name__}: {error}",
+        )
+        sdl = fallback
+        gateway = create_edge_gateway(sdl, settings, edge)
+    if last_good is not None:
+        with contextlib.suppress(OSError):  # only a fallback: serving goes on without it
+            last_good.save(sdl)
     gateway.router.watch(reloader)
     app = gateway.app
     wrapper = os.environ.get(_WRAP_VARIABLE)
@@ -180,7 +211,9 @@ def _serve(args: argparse.Namespace) -> int:
     if config.workers > 1:
         from supergraph.server.workers import serve_workers
 
-        serve_workers(config)
+        with tempfile.TemporaryDirectory(prefix="supergraph-") as scratch:
+            os.environ[_LAST_GOOD_VARIABLE] = str(Path(scratch) / "last-good.graphql")
+            serve_workers(config)
         return 0
     server = uvicorn.Server(config)
     server.run()

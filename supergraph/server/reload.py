@@ -16,6 +16,7 @@ import asyncio
 import contextlib
 import hashlib
 import logging
+import os
 import signal
 from collections.abc import Coroutine
 from dataclasses import dataclass
@@ -112,6 +113,29 @@ def stamp_files(files: tuple[Path, ...]) -> Stamp:
     return tuple(stamps)
 
 
+@dataclass(frozen=True)
+class LastGoodCopy:
+    """The last supergraph a worker served, for a worker that starts while the files are broken.
+
+    With several workers, uvicorn replaces a worker that dies; were the files
+    broken at that moment, the replacement could not start and uvicorn would
+    stop the whole server. It starts on this copy instead and waits for a fix.
+    """
+
+    path: Path
+
+    def save(self, sdl: str) -> None:
+        scratch = self.path.with_name(f".{self.path.name}.{os.getpid()}")
+        scratch.write_text(sdl)
+        scratch.replace(self.path)  # atomic: other workers read a whole file or none
+
+    def read(self) -> str | None:
+        try:
+            return self.path.read_text()
+        except OSError:
+            return None
+
+
 class Reloadable(Protocol):
     """What the reloader needs from the app it reloads."""
 
@@ -130,9 +154,15 @@ class Reloadable(Protocol):
 class Reloader:
     """Polls a source's files and listens for SIGHUP; reloads the app it is started with."""
 
-    def __init__(self, source: SupergraphSource, interval_s: float) -> None:
+    def __init__(
+        self,
+        source: SupergraphSource,
+        interval_s: float,
+        last_good: LastGoodCopy | None = None,
+    ) -> None:
         self.source = source
         self.interval_s = interval_s
+        self.last_good = last_good
         # Stamped before the first read: a change made while the app is built is
         # then seen by the first poll rather than lost.
         self._stamp = stamp_files(source.watched_files())
@@ -222,6 +252,9 @@ class Reloader:
                 )
                 return False
             target.swap(built)
+            if self.last_good is not None:
+                with contextlib.suppress(OSError):  # only a fallback: serving goes on without it
+                    await asyncio.to_thread(self.last_good.save, sdl)
             log_event(
                 logging.INFO,
                 "supergraph_reloaded",

@@ -7,6 +7,7 @@ subgraph already serves; a reload to the second one makes it queryable.
 
 from __future__ import annotations
 
+import os
 import signal
 import threading
 import time
@@ -190,3 +191,31 @@ def _wait_until(condition: Any, what: str, timeout: float = 60.0) -> None:
             return
         time.sleep(0.05)
     raise AssertionError(f"timed out waiting for {what}")
+
+
+def test_a_worker_replaced_while_the_file_is_broken_starts_on_the_last_good_supergraph(
+    reload_subgraphs: ReloadSubgraphs, start_gateway: Any, tmp_path: Path
+) -> None:
+    old = reload_subgraphs.supergraph(with_extra=False)
+    supergraph = tmp_path / "supergraph.graphql"
+    supergraph.write_text(old)
+    gateway = start_gateway(["--supergraph", str(supergraph), "--workers", "2", *FAST_POLL])
+    first, second = {event["pid"] for event in gateway.wait_for_events("supergraph_serving", 2)}
+    _write(supergraph, "type Query {")
+    gateway.wait_for_events("supergraph_reload_refused", 2)
+
+    os.kill(first, signal.SIGKILL)  # uvicorn starts a replacement, which reads the broken file
+
+    refused = gateway.wait_for_events("supergraph_refused_at_start")[0]
+    assert "Syntax Error" in refused["reason"]
+    replacement = gateway.wait_for_events("supergraph_serving", 3)[-1]
+    assert replacement["pid"] not in (first, second)
+    assert replacement["schema"] == supergraph_hash(old)
+    assert gateway.process.popen.poll() is None
+    assert gateway.query("{ greeting }").json() == {"data": {"greeting": "hello"}}
+
+    new = reload_subgraphs.supergraph(with_extra=True)
+    _write(supergraph, new)
+    reloaded = gateway.wait_for_events("supergraph_reloaded", 2)
+    assert {event["pid"] for event in reloaded} == {second, replacement["pid"]}
+    assert all(_answers_extra(gateway) for _ in range(10))
