@@ -128,11 +128,12 @@ class ObservedGateway:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
-                message["headers"] = [
-                    *message.get("headers", ()),
-                    (b"x-request-id", request_id_bytes),
-                    (b"traceresponse", traceparent_bytes),
-                ]
+                headers = list(message.get("headers", ()))
+                # An inner layer (error masking) may have set the same id already.
+                if not any(name == b"x-request-id" for name, _ in headers):
+                    headers.append((b"x-request-id", request_id_bytes))
+                headers.append((b"traceresponse", traceparent_bytes))
+                message["headers"] = headers
             await send(message)
 
         record_token = current_request.set(record)
