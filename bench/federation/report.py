@@ -8,7 +8,7 @@ from typing import Any
 
 import orjson
 
-from bench.federation import wrk
+from bench.federation import acceptance, wrk
 
 
 @dataclass
@@ -124,6 +124,7 @@ def markdown(report: RunReport) -> str:
             f"| {_figure(result.other_cores_busy, 2)} |"
         )
     lines.extend(_ratios(report.results))
+    lines.extend(acceptance.markdown(report.results))
     problems = [result for result in report.results if result.status != "ok" or result.timeouts]
     if problems:
         lines.extend(["", "## Not measured, failed, or slow", ""])
