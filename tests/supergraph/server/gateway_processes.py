@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import contextlib
 import json
+import ssl
 import time
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -18,6 +20,15 @@ from tests.support.processes import ManagedProcess
 @dataclass(frozen=True)
 class ReloadSubgraphs:
     base_url: str
+    ca_file: Path | None = None  # the self-signed certificate when served over HTTPS
+
+    def _verify(self) -> ssl.SSLContext | bool:
+        return ssl.create_default_context(cafile=str(self.ca_file)) if self.ca_file else True
+
+    def _get(self, path: str) -> Any:
+        response = httpx.get(f"{self.base_url}{path}", timeout=10, verify=self._verify())
+        response.raise_for_status()
+        return response.json()
 
     def url(self, name: str) -> str:
         return f"{self.base_url}/{name}/graphql"
@@ -34,15 +45,27 @@ class ReloadSubgraphs:
         )
 
     def held_requests(self) -> int:
-        waiting: int = httpx.get(f"{self.base_url}/_held", timeout=10).json()["waiting"]
+        waiting: int = self._get("/_held")["waiting"]
         return waiting
 
     def release_held(self) -> None:
-        httpx.post(f"{self.base_url}/_release", timeout=10).raise_for_status()
+        response = httpx.post(f"{self.base_url}/_release", timeout=10, verify=self._verify())
+        response.raise_for_status()
 
     def request_counts(self) -> dict[str, int]:
-        counts: dict[str, int] = httpx.get(f"{self.base_url}/_requests", timeout=10).json()
+        counts: dict[str, int] = self._get("/_requests")
         return counts
+
+    def wait_until_up(self, timeout: float = 60.0) -> None:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                self._get("/health")
+                return
+            except httpx.HTTPError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.1)
 
 
 @dataclass

@@ -1,6 +1,6 @@
 """Two fixture subgraphs for the reload and readiness tests, served over real HTTP.
 
-    python tests/supergraph/server/reload_subgraphs.py --port N
+    python tests/supergraph/server/reload_subgraphs.py --port N [--certfile C --keyfile K]
 
 `inventory` (at /inventory/graphql) already serves `extra`, a field that the
 first supergraph of a test leaves out and a later one adds, as when a subgraph
@@ -128,4 +128,14 @@ def create_app() -> FastAPI:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser()
     parser.add_argument("--port", type=int, required=True)
-    uvicorn.run(create_app(), host="127.0.0.1", port=parser.parse_args().port, log_level="warning")
+    parser.add_argument("--certfile", default=None, help="serve HTTPS with this certificate")
+    parser.add_argument("--keyfile", default=None)
+    args = parser.parse_args()
+    uvicorn.run(
+        create_app(),
+        host="127.0.0.1",
+        port=args.port,
+        log_level="warning",
+        ssl_certfile=args.certfile,
+        ssl_keyfile=args.keyfile,
+    )
