@@ -2,7 +2,8 @@
 
 It gives each service the same outside: `/graphql` (the federated subgraph),
 `/health` (the process is alive), `/ready` (its database answers), `/metrics`
-(Prometheus text), request ids and JSON logs; the service brings its schema, its
+(Prometheus text), request ids, trace context (OpenTelemetry spans when
+configured, see kit/tracing.py) and JSON logs; the service brings its schema, its
 context and whatever it must start and stop with the process.
 """
 
@@ -29,6 +30,7 @@ from subgraphs.kit.errors import Unauthenticated
 from subgraphs.kit.logs import request_id_var
 from subgraphs.kit.observability import HTTPMetrics, RequestContextMiddleware
 from subgraphs.kit.settings import ServiceSettings
+from subgraphs.kit.tracing import service_tracer
 from subgraphs.kit.trust import build_key_resolver
 
 logger = logging.getLogger("shopgraph.app")
@@ -108,7 +110,11 @@ def create_service_app(
         openapi_url=None,
     )
     registry = CollectorRegistry()
-    app.add_middleware(RequestContextMiddleware, metrics=HTTPMetrics(registry))
+    app.add_middleware(
+        RequestContextMiddleware,
+        metrics=HTTPMetrics(registry),
+        tracer=service_tracer(settings.service_name),
+    )
 
     async def get_context(request: Request) -> ServiceContext:
         runtime = runtime_of(request)

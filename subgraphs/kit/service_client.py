@@ -10,6 +10,8 @@ from __future__ import annotations
 from typing import Any
 
 import httpx
+from opentelemetry import trace
+from opentelemetry.trace import SpanKind
 
 from subgraphs.kit.auth import TokenSigner, service_credential
 from subgraphs.kit.errors import (
@@ -21,7 +23,8 @@ from subgraphs.kit.errors import (
     NotFound,
     Unauthenticated,
 )
-from subgraphs.kit.logs import request_id_var, trace_id_var
+from subgraphs.kit.logs import request_id_var
+from subgraphs.kit.tracing import active_tracer, outgoing_traceparent_var, traceparent_of
 
 _ERRORS_BY_CODE: dict[str, type[DomainError]] = {
     "NOT_FOUND": NotFound,
@@ -54,12 +57,20 @@ class ServiceClient:
         headers = {"authorization": f"Bearer {service_credential(self._signer, self._caller)}"}
         if (request_id := request_id_var.get()) is not None:
             headers["x-request-id"] = request_id
-        if (trace_id := trace_id_var.get()) is not None:
-            headers["traceparent"] = f"00-{trace_id}-{'0' * 15}1-01"
+        payload = {"query": query, "variables": variables or {}}
+        tracer = active_tracer()
+        if tracer is not None and trace.get_current_span().is_recording():
+            # The other service's server span becomes a child of this call's span.
+            with tracer.start_as_current_span(f"call {self.name}", kind=SpanKind.CLIENT) as span:
+                headers["traceparent"] = traceparent_of(span)
+                return await self._execute(payload, headers)
+        if (traceparent := outgoing_traceparent_var.get()) is not None:
+            headers["traceparent"] = traceparent
+        return await self._execute(payload, headers)
+
+    async def _execute(self, payload: dict[str, Any], headers: dict[str, str]) -> dict[str, Any]:
         try:
-            response = await self._client.post(
-                self._url, json={"query": query, "variables": variables or {}}, headers=headers
-            )
+            response = await self._client.post(self._url, json=payload, headers=headers)
         except httpx.TimeoutException as error:
             raise DependencyUnavailable(
                 f"{self.name} service timed out", service=self.name
