@@ -15,6 +15,7 @@ import argparse
 import asyncio
 import json
 import os
+import shlex
 import socket
 import statistics
 import subprocess
@@ -244,6 +245,7 @@ async def main_async(args: argparse.Namespace) -> int:
         args.output.write_text(
             json.dumps(
                 {
+                    "command": "python -m bench.products.run " + shlex.join(sys.argv[1:]),
                     "catalog_products": args.count,
                     "concurrency": args.concurrency,
                     "seconds_per_scenario": args.seconds,
