@@ -59,7 +59,7 @@ class GatewayApp:
     ) -> None:
         self.settings = settings
         self._hooks = hooks
-        self._loaded = self.build(supergraph_sdl)
+        self._loaded = self._assemble(supergraph_sdl, hooks)
         self.graphiql = GraphiQL()
         self._subgraph_check = SubgraphCheck(settings.ready_timeout_s, settings.ready_cache_s)
         self._reloader: Reloader | None = None
@@ -80,11 +80,14 @@ class GatewayApp:
 
         Pure construction (no I/O, no event loop), so a reload runs it in a thread.
         """
-        model = load_supergraph(supergraph_sdl)
-        hooks = self._hooks
-        if hooks is not None:
+        hooks = None
+        if self._hooks is not None:
             # The edge's directives and costs come from the supergraph; its limits do not.
-            hooks = EdgeHooks.for_supergraph(supergraph_sdl, hooks.limits)
+            hooks = EdgeHooks.for_supergraph(supergraph_sdl, self._hooks.limits)
+        return self._assemble(supergraph_sdl, hooks)
+
+    def _assemble(self, supergraph_sdl: str, hooks: EdgeHooks | None) -> LoadedSupergraph:
+        model = load_supergraph(supergraph_sdl)
         pipeline = GraphQLPipeline(model, self.settings, hooks)
         urls = {
             name: self.settings.subgraph_urls.get(name, graph.url)

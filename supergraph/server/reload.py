@@ -216,10 +216,18 @@ class Reloader:
     async def _poll(self) -> None:
         while True:
             await asyncio.sleep(self.interval_s)
-            stamp = await asyncio.to_thread(lambda: stamp_files(self.source.watched_files()))
-            if stamp != self._stamp:
-                self._stamp = stamp
-                await self.reload("file changed")
+            try:
+                stamp = await asyncio.to_thread(lambda: stamp_files(self.source.watched_files()))
+                if stamp != self._stamp:
+                    self._stamp = stamp
+                    await self.reload("file changed")
+            except Exception as error:  # polling must outlive any one bad round
+                log_event(
+                    logging.ERROR,
+                    "supergraph_poll_failed",
+                    source=self.source.description,
+                    reason=f"{type(error).__name__}: {error}",
+                )
 
     async def reload(self, reason: str) -> bool:
         """Build the source's current supergraph and serve it; False when it was refused."""

@@ -20,7 +20,11 @@ import yaml
 from gateway_processes import Gateway, ReloadSubgraphs
 from reload_subgraphs import inventory_sdl, reviews_sdl
 
+from supergraph.edge.gateway import create_edge_gateway
+from supergraph.edge.settings import EdgeSettings, LimitSettings
 from supergraph.server.reload import supergraph_hash
+from supergraph.server.settings import GatewaySettings
+from tests.support.graphql import app_client
 
 EXTRA = "{ extra }"
 FAST_POLL = ["--reload-interval", "0.2"]
@@ -228,3 +232,21 @@ def test_a_worker_replaced_while_the_file_is_broken_starts_on_the_last_good_supe
     reloaded = gateway.wait_for_events("supergraph_reloaded", 2)
     assert {event["pid"] for event in reloaded} == {second, replacement["pid"]}
     assert all(_answers_extra(gateway) for _ in range(10))
+
+
+async def test_a_reloaded_supergraph_keeps_the_edge_limits(
+    reload_subgraphs: ReloadSubgraphs,
+) -> None:
+    edge = EdgeSettings(limits=LimitSettings(max_aliases=1))
+    gateway = create_edge_gateway(
+        reload_subgraphs.supergraph(with_extra=False), GatewaySettings(), edge
+    )
+    async with app_client(gateway.app) as client:  # type: ignore[arg-type]
+        gateway.router.swap(gateway.router.build(reload_subgraphs.supergraph(with_extra=True)))
+
+        served = await client.post("/graphql", json={"query": "{ extra }"})
+        refused = await client.post("/graphql", json={"query": "{ a: extra b: extra }"})
+
+    assert served.json() == {"data": {"extra": "published later"}}
+    assert refused.status_code == 400
+    assert refused.json()["errors"][0]["extensions"]["code"] == "MAX_ALIASES_EXCEEDED"
