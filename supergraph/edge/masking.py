@@ -13,9 +13,10 @@ the response's `X-Request-Id` header either way.
 from __future__ import annotations
 
 import contextvars
+import itertools
 import logging
 import re
-import uuid
+import secrets
 
 from supergraph.edge.asgi import ASGIApp, Message, Receive, Scope, Send, header, send_graphql_error
 
@@ -30,11 +31,19 @@ current_request_id: contextvars.ContextVar[str | None] = contextvars.ContextVar(
 _SANE_ID = re.compile(rb"[A-Za-z0-9._:-]{1,128}")
 
 
+# A random prefix per process and a counter: unique, and no system call per request
+# (os.urandom for a uuid4 costs tens of microseconds on a busy machine).
+_PROCESS_PREFIX = secrets.token_hex(8)
+_counter = itertools.count(1)
+
+
 def request_id_for(scope: Scope) -> str:
+    """The request's id: a sane X-Request-Id from the client (or the observability
+    layer in front, which sets one), else a new one."""
     given = header(scope, b"x-request-id")
     if given is not None and _SANE_ID.fullmatch(given):
         return given.decode("ascii")
-    return uuid.uuid4().hex
+    return f"{_PROCESS_PREFIX}{next(_counter):016x}"
 
 
 class ErrorMasking:

@@ -92,7 +92,8 @@ class SecurityHeaders:
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = list(message.get("headers", ()))
-                headers.extend(pair for pair in added if not _has(headers, pair[0]))
+                present = {name.lower() for name, _ in headers}
+                headers.extend(pair for pair in added if pair[0] not in present)
                 message["headers"] = headers
             await send(message)
 
