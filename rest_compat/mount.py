@@ -34,11 +34,15 @@ class GatewayWithRestApi:
             await self.gateway(scope, receive, send)
 
 
-def with_rest_api(gateway: ASGIApp) -> GatewayWithRestApi:
-    return GatewayWithRestApi(gateway)
+def with_rest_api(gateway: ASGIApp) -> ASGIApp:
+    combined = GatewayWithRestApi(gateway)
+    # The edge's door (supergraph.edge.door) mounts /api inside its layers, so REST calls
+    # get the same security headers, CORS, rate rules, timeout and error masking.
+    mount = getattr(gateway, "mount", None)
+    return mount(API_PREFIX, combined.rest) if mount is not None else combined
 
 
-def gateway_from_environment() -> GatewayWithRestApi:
+def gateway_from_environment() -> ASGIApp:
     """Uvicorn factory: the router's own app from its environment, with `/api` mounted."""
     from supergraph.server.commands import app_from_environment
 
