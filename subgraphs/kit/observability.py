@@ -22,6 +22,8 @@ from subgraphs.kit.tracing import (
 )
 
 _SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+# Probes and scrapes every few seconds would bury the traces worth reading.
+_UNTRACED_PATHS = frozenset(("/health", "/ready", "/metrics"))
 
 
 class HTTPMetrics:
@@ -64,7 +66,7 @@ class RequestContextMiddleware:
         incoming = headers.get(b"traceparent", b"").decode("latin-1")
         parent = parse_traceparent(incoming)
         span: trace.Span | None = None
-        if self.tracer is not None:
+        if self.tracer is not None and scope["path"] not in _UNTRACED_PATHS:
             span = self.tracer.start_span(
                 f"{scope['method']} {scope['path']}",
                 context=trace.set_span_in_context(remote_parent(*parent)) if parent else None,
