@@ -8,7 +8,7 @@ import pytest
 
 from subgraphs.kit.service_client import ServiceClient
 from subgraphs.kit.trust import load_service_signer
-from subgraphs.orders.remote import ProductsCatalog
+from subgraphs.orders.remote import ProductsCatalog, UsersDirectory
 from tests.subgraphs.orders.conftest import OrdersHarness, orders_settings
 from tests.subgraphs.orders.peers import create_product, product_stock, register_customer
 from tests.support.processes import free_port
@@ -71,10 +71,10 @@ async def test_a_failed_order_write_releases_the_reservation(orders_api: OrdersH
     assert await orders_api.scalar("SELECT count(*) FROM pending_stock_actions") == 0
 
 
-def unreachable_products(api: OrdersHarness) -> ServiceClient:
+def unreachable_service(api: OrdersHarness, name: str = "products") -> ServiceClient:
     settings = orders_settings(api.peers, api.database_url)
     return ServiceClient(
-        name="products",
+        name=name,
         url=f"http://127.0.0.1:{free_port()}/graphql",  # nothing listens there
         signer=load_service_signer(settings),
         caller="orders",
@@ -92,7 +92,7 @@ async def test_cancel_and_pay_while_products_is_down_catch_up_later(
     to_cancel = (await orders_api.gql(PLACE, items, token=buyer.token)).ok()["placeOrder"]
     to_pay = (await orders_api.gql(PLACE, items, token=buyer.token)).ok()["placeOrder"]
     assert await product_stock(peers.products.base_url, product) == 6
-    working, down = orders_api.deps.products, unreachable_products(orders_api)
+    working, down = orders_api.deps.products, unreachable_service(orders_api)
     orders_api.deps.products = ProductsCatalog(down)
     try:
         cancelled = await orders_api.gql(CANCEL, {"id": to_cancel["id"]}, token=buyer.token)
@@ -121,7 +121,7 @@ async def test_products_down_gives_a_clear_error_and_a_queued_release(
     peers = orders_api.peers
     buyer = await register_customer(peers.users.base_url)
     product = await create_product(peers.products.base_url, peers.keys.admin_token(), stock=10)
-    working, down = orders_api.deps.products, unreachable_products(orders_api)
+    working, down = orders_api.deps.products, unreachable_service(orders_api)
     orders_api.deps.products = ProductsCatalog(down)
     try:
         result = await orders_api.gql(
@@ -138,6 +138,31 @@ async def test_products_down_gives_a_clear_error_and_a_queued_release(
     assert await orders_api.scalar("SELECT count(*) FROM orders") == 0
     report = await orders_api.run_worker()
     assert report.stock_actions_done == 1
+    assert await orders_api.scalar("SELECT count(*) FROM pending_stock_actions") == 0
+    assert await product_stock(peers.products.base_url, product) == 10
+
+
+async def test_users_down_gives_a_clear_error_before_anything_is_reserved(
+    orders_api: OrdersHarness,
+) -> None:
+    peers = orders_api.peers
+    buyer = await register_customer(peers.users.base_url)
+    product = await create_product(peers.products.base_url, peers.keys.admin_token(), stock=10)
+    working, down = orders_api.deps.users, unreachable_service(orders_api, "users")
+    orders_api.deps.users = UsersDirectory(down)
+    try:
+        result = await orders_api.gql(
+            PLACE,
+            {"input": {"items": [{"productId": str(product), "quantity": 2}]}},
+            token=buyer.token,
+        )
+    finally:
+        orders_api.deps.users = working
+        await down.aclose()
+
+    assert result.error_codes == ["SERVICE_UNAVAILABLE"]
+    assert "users" in result.errors[0]["message"]
+    assert await orders_api.scalar("SELECT count(*) FROM orders") == 0
     assert await orders_api.scalar("SELECT count(*) FROM pending_stock_actions") == 0
     assert await product_stock(peers.products.base_url, product) == 10
 
