@@ -59,4 +59,6 @@ def test_composition_agrees_with_apollo(
         return
     assert ours is not None
     assert _normalised(print_api_schema(ours)) == _normalised(apollo["api"])
+    # The API schema function reads Apollo's supergraph as well as ours.
+    assert _normalised(print_api_schema(apollo["supergraph"])) == _normalised(apollo["api"])
     assert join_metadata(ours) == join_metadata(apollo["supergraph"])
