@@ -1,11 +1,12 @@
 """The whole gateway: the router with the edge's checks inside and its middleware around.
 
 Outermost first, the door (every route, mounted apps included; see `door`):
-security headers, CORS, error masking, the request timeout, the per-address and
-per-route rate rules. Then, for GraphQL: the content security policy, body size
-limit, authentication, persisted queries (so that rate rules see the operation a
-hash stands for), the per-user and per-field rate rules, then the router, whose
-pipeline runs the limits after parsing and the authorization before planning.
+observability, security headers, CORS, error masking, the request timeout, the
+per-address and per-route rate rules, the body size limit. Then, for GraphQL:
+the content security policy, authentication, persisted queries (so that rate
+rules see the operation a hash stands for), the per-user and per-field rate
+rules, then the router, whose pipeline runs the limits after parsing and the
+authorization before planning.
 """
 
 from __future__ import annotations
@@ -83,7 +84,6 @@ def create_edge_gateway(
         app = GraphQLRateLimit(app, rate_limits)
     app, persisted_store = _persisted_queries(app, edge.persisted)
     app = AuthenticationMiddleware(app, verifier, edge.auth.claim_headers)
-    app = BodySizeLimit(app, edge.http.max_body_bytes)
     if edge.http.security_headers:
         graphiql_policy = page_policy(GraphiQL().page(), edge.http.csp_extra_sources)
         app = ContentSecurityPolicy(app, API_POLICY, html_policy=graphiql_policy)
@@ -111,6 +111,7 @@ def _mounted_policy(app: ASGIApp) -> ASGIApp:
 
 def _door_layers(app: ASGIApp, edge: EdgeSettings, rate_limits: RateLimits | None) -> ASGIApp:
     """What every request passes, whatever route answers it (innermost first here)."""
+    app = BodySizeLimit(app, edge.http.max_body_bytes)
     if rate_limits is not None and (rate_limits.per_ip or rate_limits.routes):
         app = DoorRateLimit(app, rate_limits)
     app = RequestTimeout(app, edge.http.request_timeout_s)

@@ -13,8 +13,9 @@ from typing import Any
 import httpx
 import pytest
 
+from rest_compat.mount import with_rest_api
 from supergraph.edge.gateway import create_edge_gateway
-from supergraph.edge.settings import CorsSettings, EdgeSettings, HttpSettings
+from supergraph.edge.settings import CorsSettings, EdgeSettings, HttpSettings, RateLimitSettings
 from supergraph.server.graphiql import GraphiQL
 from supergraph.server.settings import GatewaySettings
 from tests.support.graphql import app_client
@@ -35,14 +36,17 @@ async def door_client(supergraph_sdl: str) -> AsyncIterator[Callable[..., Any]]:
     async with AsyncExitStack() as stack:
 
         async def open_gateway(
-            edge: EdgeSettings, *, api: Any = None, base_url: str = "http://test"
+            edge: EdgeSettings,
+            *,
+            api: Any = None,
+            wrap: Callable[[Any], Any] | None = None,
+            base_url: str = "http://test",
         ) -> httpx.AsyncClient:
             door = create_edge_gateway(supergraph_sdl, GatewaySettings(), edge).app
             if api is not None:
                 door.mount("/api", api)
-            client: httpx.AsyncClient = await stack.enter_async_context(
-                app_client(door, base_url)  # type: ignore[arg-type]
-            )
+            app = wrap(door) if wrap is not None else door
+            client: httpx.AsyncClient = await stack.enter_async_context(app_client(app, base_url))
             return client
 
         yield open_gateway
@@ -233,3 +237,31 @@ async def test_a_sane_request_id_from_the_client_is_kept_and_an_odd_one_replaced
     odd = await client.get("/health", headers={"x-request-id": "a b\tc<script>"})
     assert odd.headers["x-request-id"] != "a b\tc<script>"
     assert re.fullmatch(r"[0-9a-f]{32}", odd.headers["x-request-id"]), odd.headers
+
+
+async def test_the_rest_layer_is_served_behind_the_door(door_client: Callable[..., Any]) -> None:
+    """rest_compat mounts itself inside the door: its answers get the door's headers, its
+    bodies the size limit, its paths the route rules."""
+    edge = EdgeSettings(
+        http=HttpSettings(max_body_bytes=10_000),
+        rate_limit=RateLimitSettings(routes={"/api/users/login": "1/minute"}),
+    )
+    client = await door_client(edge, wrap=with_rest_api)
+    spec = await client.get("/api/openapi.json")
+    assert spec.status_code == 200
+    assert spec.headers["x-content-type-options"] == "nosniff"
+    assert spec.headers["content-security-policy"] == "default-src 'none'; frame-ancestors 'none'"
+    docs = await client.get("/api/docs")
+    assert docs.headers["content-type"].startswith("text/html")
+    assert docs.headers["x-frame-options"] == "DENY"
+    # Swagger UI's page has its own inline script: its policy is the REST layer's to set.
+    assert "content-security-policy" not in docs.headers
+    big = await client.post("/api/users/register", content=b"x" * 20_000)
+    assert big.status_code == 413
+    assert big.json()["errors"][0]["extensions"]["code"] == "PAYLOAD_TOO_LARGE"
+    login = {"email": "a@example.test", "password": "whatever-it-is"}
+    first = await client.post("/api/users/login", json=login)
+    assert first.status_code != 429
+    second = await client.post("/api/users/login", json=login)
+    assert second.status_code == 429
+    assert int(second.headers["retry-after"]) >= 1
