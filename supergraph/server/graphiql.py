@@ -35,21 +35,37 @@ _PAGE = """<!doctype html>
   <script src="{prefix}graphiql.js"></script>
   <script>
     const params = new URLSearchParams(window.location.search);
-    const fetcher = GraphiQL.createFetcher({{ url: window.location.pathname }});
+    const editorQuery = params.get('editorQuery') || '';
+    const sendToGateway = GraphiQL.createFetcher({{ url: window.location.pathname }});
+    let ranEditorQuery = false;  // GraphiQL sent an operation other than its introspection
+    const fetcher = (request, options) => {{
+      if (request.operationName !== 'IntrospectionQuery') {{ ranEditorQuery = true; }}
+      return sendToGateway(request, options);
+    }};
     const root = ReactDOM.createRoot(document.getElementById('graphiql'));
     root.render(React.createElement(GraphiQL, {{
       fetcher,
-      defaultQuery: params.get('editorQuery') || undefined,
+      // The query of a link wins over the one GraphiQL kept from the last visit.
+      query: editorQuery || undefined,
       defaultEditorToolsVisibility: true,
       isHeadersEditorEnabled: true,
       defaultHeaders: JSON.stringify({{ Authorization: '' }}, null, 2),
       shouldPersistHeaders: true,
     }}));
-    // `?autorun` presses the run button once GraphiQL is up (used by the browser check).
+    // `?editorQuery=...&autorun` runs the query once GraphiQL is ready. The run button
+    // appears before GraphiQL has set up its editors, and a click then does nothing,
+    // so press it once the query editor holds the query, and again until it has run.
     if (params.has('autorun')) {{
+      const editorHoldsQuery = () => {{
+        const editor = document.querySelector('.graphiql-query-editor .CodeMirror');
+        return Boolean(editor && editor.CodeMirror && editor.CodeMirror.getValue() === editorQuery
+          && document.querySelector('.graphiql-response .CodeMirror'));
+      }};
       const run = () => {{
+        if (ranEditorQuery) {{ return; }}
         const button = document.querySelector('.graphiql-execute-button');
-        if (button) {{ button.click(); }} else {{ setTimeout(run, 100); }}
+        if (button && editorHoldsQuery()) {{ button.click(); }}
+        setTimeout(run, 1000);
       }};
       setTimeout(run, 300);
     }}
