@@ -15,10 +15,17 @@ import pytest
 
 from rest_compat.mount import with_rest_api
 from supergraph.edge.gateway import create_edge_gateway
-from supergraph.edge.settings import CorsSettings, EdgeSettings, HttpSettings, RateLimitSettings
+from supergraph.edge.settings import (
+    CorsSettings,
+    EdgeSettings,
+    HttpSettings,
+    PersistedSettings,
+    RateLimitSettings,
+)
 from supergraph.server.graphiql import GraphiQL
 from supergraph.server.settings import GatewaySettings
 from tests.support.graphql import app_client
+from tests.support.processes import free_port
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
@@ -265,3 +272,25 @@ async def test_the_rest_layer_is_served_behind_the_door(door_client: Callable[..
     second = await client.post("/api/users/login", json=login)
     assert second.status_code == 429
     assert int(second.headers["retry-after"]) >= 1
+
+
+async def test_a_failure_inside_the_graphql_stack_is_masked_too(
+    door_client: Callable[..., Any], caplog: pytest.LogCaptureFixture
+) -> None:
+    """Persisted queries kept in a Redis that is down: the store's connection error is
+    an unexpected exception on the GraphQL path, and the client sees only its id."""
+    dead_port = free_port()
+    persisted = PersistedSettings(redis_url=f"redis://127.0.0.1:{dead_port}/0")
+    client = await door_client(EdgeSettings(persisted=persisted))
+    hash_ = hashlib.sha256(b"{ public }").hexdigest()
+    extensions = {"persistedQuery": {"version": 1, "sha256Hash": hash_}}
+    with caplog.at_level(logging.ERROR, logger="supergraph.edge.errors"):
+        response = await client.post("/graphql", json={"extensions": extensions})
+    assert response.status_code == 500
+    (error,) = response.json()["errors"]
+    assert error["extensions"]["code"] == "INTERNAL_SERVER_ERROR"
+    assert str(dead_port) not in response.text
+    assert error["extensions"]["requestId"] in caplog.text
+    assert str(dead_port) in caplog.text
+    plain = await client.post("/graphql", json={"query": "{ public }"})
+    assert plain.json() == {"data": {"public": "hello"}}
