@@ -9,6 +9,7 @@ from __future__ import annotations
 import strawberry
 from strawberry.extensions import ParserCache, ValidationCache
 
+from subgraphs.kit.audit import AdminMutationAudit
 from subgraphs.kit.graphql_errors import MaskUnexpectedErrors, ServiceSchema
 from subgraphs.kit.scalars import SCALAR_OVERRIDES
 from subgraphs.products.context import ProductsInfo
@@ -206,6 +207,7 @@ schema = ServiceSchema(
     types=[Product],
     extensions=[
         MaskUnexpectedErrors,
+        AdminMutationAudit,
         lambda: ParserCache(maxsize=DOCUMENT_CACHE_SIZE),
         lambda: ValidationCache(maxsize=DOCUMENT_CACHE_SIZE),
     ],
