@@ -15,6 +15,7 @@ import uuid
 
 import strawberry
 
+from subgraphs.kit.audit import AdminMutationAudit
 from subgraphs.kit.auth import Principal
 from subgraphs.kit.database import Sessionmaker
 from subgraphs.kit.errors import DomainError
@@ -214,6 +215,6 @@ schema = strawberry.federation.Schema(
     query=Query,
     mutation=Mutation,
     types=[User, Product, Order],
-    extensions=[MaskUnexpectedErrors],
+    extensions=[MaskUnexpectedErrors, AdminMutationAudit],
     scalar_overrides=SCALAR_OVERRIDES,
 )
