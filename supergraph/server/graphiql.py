@@ -40,7 +40,11 @@ _PAGE = """<!doctype html>
     let ranEditorQuery = false;  // GraphiQL sent an operation other than its introspection
     const fetcher = (request, options) => {{
       if (request.operationName !== 'IntrospectionQuery') {{ ranEditorQuery = true; }}
-      return sendToGateway(request, options);
+      // The Headers pane starts with an empty Authorization to fill in; an empty value
+      // is not sent (a gateway verifying tokens refuses `Authorization:` with no token).
+      const headers = Object.fromEntries(Object.entries((options && options.headers) || {{}})
+        .filter(([, value]) => value !== ''));
+      return sendToGateway(request, {{ ...options, headers }});
     }};
     const root = ReactDOM.createRoot(document.getElementById('graphiql'));
     root.render(React.createElement(GraphiQL, {{
