@@ -11,7 +11,7 @@ from gateway_scrape import scrape
 from observed_subgraphs import SUPERGRAPH, TOP_PRODUCTS, HeaderRecorder, edge_settings
 
 from supergraph.edge.gateway import create_edge_gateway
-from supergraph.edge.settings import AuthSettings, LimitSettings
+from supergraph.edge.settings import AuthSettings, LimitSettings, RateLimitSettings
 from supergraph.server.settings import GatewaySettings
 from tests.support.graphql import app_client, execute
 from tests.support.processes import free_port
@@ -67,6 +67,22 @@ async def test_limit_rejection_is_counted_with_its_code(recorder: HeaderRecorder
 
     assert metrics.value(REQUESTS, operation="(none)", outcome="limit_rejected") == 2
     assert metrics.value("gateway_limit_rejections_total", code="MAX_DEPTH_EXCEEDED") == 2
+
+
+async def test_rate_limited_request_is_counted(recorder: HeaderRecorder) -> None:
+    edge = create_edge_gateway(
+        SUPERGRAPH,
+        GatewaySettings(subgraph_urls=recorder.urls()),
+        edge_settings(rate_limit=RateLimitSettings(per_ip="2/minute")),
+    )
+    async with app_client(edge.app) as client:  # type: ignore[arg-type]
+        statuses = [(await execute(client, TOP_PRODUCTS)).status for _ in range(3)]
+        metrics = await scrape(client)
+
+    assert statuses == [200, 200, 429]
+    assert metrics.value(REQUESTS, operation="(none)", outcome="rate_limited") == 1
+    assert metrics.value("gateway_rate_limited_requests_total") == 1
+    assert metrics.value(REQUESTS, operation="TopProducts", outcome="ok") == 2
 
 
 async def test_refused_token_is_counted_as_unauthenticated(
