@@ -67,7 +67,7 @@ def _violation(errors: ShapeErrors, message: str, path: ConsPath) -> None:
 
 def _unrepresentable(errors: ShapeErrors, enum: str, value: Any, path: ConsPath) -> None:
     # The message graphql-js gives when serialising a value the enum does not have.
-    shown = json.dumps(value, default=str)
+    shown = json.dumps(value, default=str, ensure_ascii=False)  # as JSON.stringify
     message = f'Enum "{enum}" cannot represent value: {shown}'
     errors.found.append((False, {"message": message, "path": path_list(path)}))
     raise NullViolation
