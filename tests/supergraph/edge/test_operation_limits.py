@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from typing import Any
 
@@ -164,20 +163,16 @@ async def test_abusive_requests_are_refused_quickly_and_the_gateway_keeps_servin
         (cycle, 400, "GRAPHQL_VALIDATION_FAILED"),
     ]
     for query, status, code in attempts:
-        started = time.monotonic()
+        # How fast refusals are is measured in bench/edge (no timing in tests); here:
+        # the right refusal, and the gateway still serves.
         response = await _post(client, query)
-        # A generous sanity bound, not a benchmark: the refusal comes before
-        # validation, planning and any fetch.
-        assert time.monotonic() - started < 2.0, code
         assert response.status_code == status, response.text
         assert _codes(response) == [code]
         assert (await _assert_served(client, "{ public }"))["data"] == {"public": "hello"}
     big = b'{"query": "{ public }", "padding": "' + b"x" * (5 * 1024 * 1024) + b'"}'
-    started = time.monotonic()
     response = await client.post(
         "/graphql", content=big, headers={"content-type": "application/json"}
     )
-    assert time.monotonic() - started < 2.0
     assert response.status_code == 413
     assert _codes(response) == ["PAYLOAD_TOO_LARGE"]
     assert (await _assert_served(client, "{ public }"))["data"] == {"public": "hello"}
@@ -190,9 +185,7 @@ async def test_aliases_are_limited_even_within_the_token_budget(
         gateway_for, max_tokens=100_000, max_root_fields=100_000, max_fields=100_000
     )
     aliases = "{ " + " ".join(f"a{i}: public" for i in range(10_000)) + " }"
-    started = time.monotonic()
     await _assert_refused(client, aliases, "MAX_ALIASES_EXCEEDED")
-    assert time.monotonic() - started < 2.0
 
 
 async def test_cost_at_the_limit_is_served_and_over_it_refused(
