@@ -161,7 +161,10 @@ def _start_gateway(
         return None
     base = f"http://{options.host}:{ports[GATEWAY_NAME]}"
     argv = shopgraph_command("serve", GATEWAY_NAME, "--supergraph", str(supergraph_path))
-    child = supervisor.spawn(GATEWAY_NAME, argv, env)
+    # The router section of the written config (rate rules for login and registration,
+    # limits) applies in development too, unless the caller points elsewhere.
+    gateway_env = {"SHOPGRAPH_GATEWAY_CONFIG": str(config_path), **env}
+    child = supervisor.spawn(GATEWAY_NAME, argv, gateway_env)
     try:
         supervisor.wait_healthy(child, f"{base}/health", timeout=options.startup_timeout)
     except StartupFailed as failure:

@@ -116,3 +116,28 @@ def test_the_gateway_serves_the_composed_graph(platform: DevPlatform) -> None:
     )
     assert data["me"]["email"] == email
     assert len(data["products"]["edges"]) == 1
+
+
+def test_the_gateway_in_dev_applies_the_router_section_rate_rules(platform: DevPlatform) -> None:
+    # supergraph.yaml's router section allows 5 registrations a minute per address;
+    # `shopgraph dev` hands the section to its gateway, so the sixth is refused.
+    statuses = []
+    for attempt in range(6):
+        variables = {
+            "input": {
+                "email": f"rate-{attempt}-{uuid.uuid4().hex[:8]}@example.com",
+                "password": "correct horse battery",
+                "firstName": "Rate",
+                "lastName": "Limited",
+            }
+        }
+        response = httpx.post(
+            platform.url("gateway"),
+            json={"query": REGISTER, "variables": variables},
+            timeout=30,
+        )
+        statuses.append(response.status_code)
+    assert statuses[:5] == [200] * 5, statuses
+    assert statuses[5] == 429
+    assert response.headers["retry-after"].isdigit()
+    assert response.json()["errors"][0]["extensions"]["code"] == "RATE_LIMITED"
