@@ -14,6 +14,8 @@ import pytest
 import yaml
 
 from subgraphs.platform.services import GATEWAY_DEFAULT_PORT, GATEWAY_NAME, SUBGRAPHS
+from supergraph.config import load_config
+from supergraph.edge.settings import EdgeSettings
 
 DEPLOY = Path(__file__).resolve().parents[2] / "deploy"
 CREDENTIAL_IN_URL = re.compile(r"postgresql://[^:/\s]+:(?!PASSWORD@)[^@\s]+@")
@@ -80,3 +82,14 @@ def test_no_secret_value_is_written_into_the_deploy_files() -> None:
         assert "PRIVATE KEY" not in text, path
         # URLs appear only as hints with a PASSWORD placeholder, never with a real one.
         assert CREDENTIAL_IN_URL.findall(text) == [], path
+
+
+def test_the_deployed_gateway_reads_the_router_section_of_the_shipped_config() -> None:
+    container = k8s_documents(GATEWAY_NAME)["Deployment"]["spec"]["template"]["spec"]
+    k8s_env = {item["name"]: item["value"] for item in container["containers"][0]["env"]}
+    compose_env = compose()["services"][GATEWAY_NAME]["environment"]
+    for config in (k8s_env["SHOPGRAPH_GATEWAY_CONFIG"], compose_env["SHOPGRAPH_GATEWAY_CONFIG"]):
+        # The image's working directory holds the repository's files (deploy/Dockerfile).
+        path = DEPLOY.parent / config
+        router = load_config(path).router
+        assert EdgeSettings.load(router, environ={}).rate_limit.fields["login"]
