@@ -10,12 +10,26 @@ from datetime import timedelta
 
 from subgraphs.kit.auth import TokenSigner
 from subgraphs.kit.keys import PrivateKey, PublicKey, load_or_create_private_key, load_public_key
-from subgraphs.users.models import User
+from subgraphs.users.models import User, UserRole
 from subgraphs.users.settings import UsersSettings
 
 # The access-token claim naming the login session (refresh-token family) it
 # belongs to, so "sign out my other sessions" knows which one is this.
 SESSION_CLAIM = "sid"
+
+# OAuth's space-separated `scope` claim, which the gateway's `@requiresScopes`
+# reads. Every account may act as a customer; an admin may also administer.
+# (`inventory` is a scope no user token ever carries: see subgraphs/users/README.md.)
+SCOPE_CLAIM = "scope"
+SCOPES_BY_ROLE: dict[str, tuple[str, ...]] = {
+    UserRole.CUSTOMER.value: ("customer",),
+    UserRole.ADMIN.value: ("admin", "customer"),
+}
+
+
+def scope_of(role: str) -> str:
+    """The `scope` claim of a user with `role` (an unknown role gets no scope)."""
+    return " ".join(SCOPES_BY_ROLE.get(role, ()))
 
 
 def load_signing_key(settings: UsersSettings) -> PrivateKey:
@@ -67,5 +81,5 @@ class AuthConfig:
             str(user.id),
             roles=[user.role],
             ttl=self.access_ttl,
-            extra={SESSION_CLAIM: str(session_id)},
+            extra={SESSION_CLAIM: str(session_id), SCOPE_CLAIM: scope_of(user.role)},
         )

@@ -14,7 +14,7 @@ from subgraphs.kit.keys import generate_private_key, key_id, load_private_key, p
 from subgraphs.users.app import create_app
 from subgraphs.users.settings import UsersSettings
 from tests.subgraphs.kit.forged_tokens import rejected_tokens, signed, user_claims
-from tests.subgraphs.users.accounts import ME, logged_in, login
+from tests.subgraphs.users.accounts import ME, admin_token, logged_in, login
 from tests.support.graphql import app_client, execute
 
 REJECTED_CASES = list(rejected_tokens(generate_private_key("ES256"), issuer="i", audience="a"))
@@ -46,11 +46,24 @@ async def test_access_tokens_carry_the_contract_claims_and_verify_with_the_jwks(
     )
     assert claims["sub"] == payload["user"]["id"]
     assert claims["roles"] == ["customer"]
+    assert claims["scope"] == "customer"
     assert claims["iat"] == claims["nbf"]
     assert claims["exp"] - claims["iat"] == 15 * 60
     assert len(claims["jti"]) >= 16
     assert claims["iss"] == "shopgraph-users"
     assert claims["aud"] == "shopgraph"
+
+
+async def test_an_admins_token_carries_the_admin_and_customer_scopes(
+    client: httpx.AsyncClient, runtime: ServiceRuntime
+) -> None:
+    token = await admin_token(client, runtime)
+    claims = jwt.decode(token, options={"verify_signature": False})
+    assert claims["roles"] == ["admin"]
+    # Space-separated, as OAuth's `scope` claim: the gateway's @requiresScopes reads it.
+    assert claims["scope"].split() == ["admin", "customer"]
+    # The inventory scope belongs to services; no user token ever holds it.
+    assert "inventory" not in claims["scope"].split()
 
 
 async def test_every_token_gets_its_own_jti(client: httpx.AsyncClient) -> None:
