@@ -152,7 +152,7 @@ def _start_gateway(
         spec: (f"http://{options.host}:{ports[spec.name]}/graphql", work / f"{spec.name}.graphql")
         for spec in present
     }
-    config = gateway.dev_supergraph_config(routes)
+    config = gateway.dev_supergraph_config(routes, env=env)
     config_path = gateway.write_config(config, work / "supergraph.yaml")
     supergraph_path = work / "supergraph.graphql"
     compose = [sys.executable, "-m", "supergraph", "compose", "--config", str(config_path)]
