@@ -88,8 +88,13 @@ def test_the_deployed_gateway_reads_the_router_section_of_the_shipped_config() -
     container = k8s_documents(GATEWAY_NAME)["Deployment"]["spec"]["template"]["spec"]
     k8s_env = {item["name"]: item["value"] for item in container["containers"][0]["env"]}
     compose_env = compose()["services"][GATEWAY_NAME]["environment"]
-    for config in (k8s_env["SHOPGRAPH_GATEWAY_CONFIG"], compose_env["SHOPGRAPH_GATEWAY_CONFIG"]):
+    shared = yaml.safe_load((DEPLOY / "k8s" / "config.yaml").read_text())["data"]
+    for env in ({**shared, **k8s_env}, compose_env):
         # The image's working directory holds the repository's files (deploy/Dockerfile).
-        path = DEPLOY.parent / config
+        path = DEPLOY.parent / env["SHOPGRAPH_GATEWAY_CONFIG"]
         router = load_config(path).router
-        assert EdgeSettings.load(router, environ={}).rate_limit.fields["login"]
+        settings = EdgeSettings.load(router, environ=env)
+        assert settings.rate_limit.fields["login"]
+        # Tokens are verified against the users service inside the deployment.
+        assert settings.auth.jwks_url == "http://users:4001/.well-known/jwks.json"
+        assert (settings.auth.issuer, settings.auth.audience) == ("shopgraph-users", "shopgraph")
