@@ -43,11 +43,17 @@ from subgraphs.orders.types import (
     User,
 )
 
+# The gateway refuses these fields before any fetch (@authenticated; @requiresScopes
+# with the scopes the users service issues, see subgraphs/users/README.md). The
+# resolvers still check the caller themselves (defence in depth).
+ADMIN = [["admin"]]
+
 
 @strawberry.type
 class Query:
-    @strawberry.field(
-        description="An order: its owner or an admin; anyone else gets ORDER_NOT_FOUND."
+    @strawberry.federation.field(
+        description="An order: its owner or an admin; anyone else gets ORDER_NOT_FOUND.",
+        authenticated=True,
     )
     async def order(self, info: OrdersInfo, id: strawberry.ID) -> Order | None:
         principal = info.context.require_principal()
@@ -56,7 +62,9 @@ class Query:
             order = await orders.visible_order(session, principal, order_id)
         return Order.from_model(order)
 
-    @strawberry.field(description="All orders, newest first (admin).")
+    @strawberry.federation.field(
+        description="All orders, newest first (admin).", requires_scopes=ADMIN
+    )
     async def orders(
         self,
         info: OrdersInfo,
@@ -76,7 +84,9 @@ class Query:
             status=None if filter is None else filter.status,
         )
 
-    @strawberry.field(description="The caller's cart at current prices.")
+    @strawberry.federation.field(
+        description="The caller's cart at current prices.", authenticated=True
+    )
     async def cart(self, info: OrdersInfo) -> Cart:
         user_id = caller_user_id(info.context.require_principal())
         return await cart_of_user(info, user_id)
@@ -84,7 +94,9 @@ class Query:
 
 @strawberry.type
 class Mutation:
-    @strawberry.mutation(description="Add a product (it must exist and be sold); adds up.")
+    @strawberry.federation.mutation(
+        description="Add a product (it must exist and be sold); adds up.", authenticated=True
+    )
     async def add_to_cart(self, info: OrdersInfo, product_id: strawberry.ID, quantity: int) -> Cart:
         user_id = caller_user_id(info.context.require_principal())
         product = limits.identifier(product_id, field="productId")
@@ -92,7 +104,9 @@ class Mutation:
             await carts.add(session, info.context.deps.products, user_id, product, quantity)
         return await cart_of_user(info, user_id)
 
-    @strawberry.mutation(description="Set the quantity of a product already in the cart.")
+    @strawberry.federation.mutation(
+        description="Set the quantity of a product already in the cart.", authenticated=True
+    )
     async def update_cart_item(
         self, info: OrdersInfo, product_id: strawberry.ID, quantity: int
     ) -> Cart:
@@ -102,7 +116,7 @@ class Mutation:
             await carts.update(session, user_id, product, quantity)
         return await cart_of_user(info, user_id)
 
-    @strawberry.mutation
+    @strawberry.federation.mutation(authenticated=True)
     async def remove_from_cart(self, info: OrdersInfo, product_id: strawberry.ID) -> Cart:
         user_id = caller_user_id(info.context.require_principal())
         product = limits.identifier(product_id, field="productId")
@@ -110,15 +124,16 @@ class Mutation:
             await carts.remove(session, user_id, product)
         return await cart_of_user(info, user_id)
 
-    @strawberry.mutation
+    @strawberry.federation.mutation(authenticated=True)
     async def clear_cart(self, info: OrdersInfo) -> Cart:
         user_id = caller_user_id(info.context.require_principal())
         async with info.context.sessionmaker.begin() as session:
             await carts.clear(session, user_id)
         return await cart_of_user(info, user_id)
 
-    @strawberry.mutation(
-        description="Reserve stock and place an order (PENDING until paid), all or nothing."
+    @strawberry.federation.mutation(
+        description="Reserve stock and place an order (PENDING until paid), all or nothing.",
+        authenticated=True,
     )
     async def place_order(self, info: OrdersInfo, input: PlaceOrderInput) -> Order:
         user_id = caller_user_id(info.context.require_principal())
@@ -140,8 +155,9 @@ class Mutation:
         order = await placement.place(info.context.sessionmaker, info.context.deps, request)
         return Order.from_model(order)
 
-    @strawberry.mutation(
-        description="Pay a PENDING order. Safe to retry: one order is never charged twice."
+    @strawberry.federation.mutation(
+        description="Pay a PENDING order. Safe to retry: one order is never charged twice.",
+        authenticated=True,
     )
     async def pay_order(
         self, info: OrdersInfo, order_id: strawberry.ID, payment: PaymentInput
@@ -157,8 +173,9 @@ class Mutation:
         )
         return Order.from_model(order)
 
-    @strawberry.mutation(
-        description="Cancel your PENDING or PAID order: stock goes back, a payment is refunded."
+    @strawberry.federation.mutation(
+        description="Cancel your PENDING or PAID order: stock goes back, a payment is refunded.",
+        authenticated=True,
     )
     async def cancel_order(
         self, info: OrdersInfo, order_id: strawberry.ID, reason: str | None = None
@@ -174,8 +191,9 @@ class Mutation:
         )
         return Order.from_model(order)
 
-    @strawberry.mutation(
-        description="Move an order along its life (admin): SHIPPED, DELIVERED, ..."
+    @strawberry.federation.mutation(
+        description="Move an order along its life (admin): SHIPPED, DELIVERED, ...",
+        requires_scopes=ADMIN,
     )
     async def update_order_status(
         self,

@@ -258,7 +258,10 @@ class User:
     def resolve_reference(cls, id: strawberry.ID) -> Self:
         return cls(id=id)
 
-    @strawberry.field(description="The user's orders, newest first (the user or an admin).")
+    @strawberry.federation.field(
+        description="The user's orders, newest first (the user or an admin).",
+        authenticated=True,
+    )
     async def orders(
         self,
         info: OrdersInfo,
@@ -270,7 +273,9 @@ class User:
 
         return await orders_of_user(info, self.id, first=first, after=after, status=status)
 
-    @strawberry.field(description="The user's cart (the user themself).")
+    @strawberry.federation.field(
+        description="The user's cart (the user themself).", authenticated=True
+    )
     async def cart(self, info: OrdersInfo) -> Cart:
         from subgraphs.orders.resolvers import cart_of_user
 

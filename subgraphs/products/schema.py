@@ -31,6 +31,13 @@ from subgraphs.products.types import (
 )
 from subgraphs.products.validation import parse_id
 
+# The gateway refuses these operations before any fetch (@requiresScopes, with the
+# scopes the users service issues, see subgraphs/users/README.md). No user token
+# holds `inventory`: services call the inventory operations on this subgraph
+# directly. The resolvers still check the caller themselves (defence in depth).
+ADMIN = [["admin"]]
+INVENTORY = [["inventory"]]
+
 
 def _connection(info: ProductsInfo, page: ProductPage) -> ProductConnection:
     reader = info.context.reader
@@ -108,7 +115,9 @@ class Query:
 
 @strawberry.type
 class Mutation:
-    @strawberry.mutation(description="Add a product to the catalog (admins only).")
+    @strawberry.federation.mutation(
+        description="Add a product to the catalog (admins only).", requires_scopes=ADMIN
+    )
     async def create_product(self, info: ProductsInfo, input: CreateProductInput) -> Product:
         info.context.require_admin()
         draft = input.to_draft()
@@ -116,7 +125,9 @@ class Mutation:
             product = await catalog.create_product(session, draft)
         return Product.from_model(product)
 
-    @strawberry.mutation(description="Change a product's details (admins only).")
+    @strawberry.federation.mutation(
+        description="Change a product's details (admins only).", requires_scopes=ADMIN
+    )
     async def update_product(
         self, info: ProductsInfo, id: strawberry.ID, input: UpdateProductInput
     ) -> Product:
@@ -127,11 +138,12 @@ class Mutation:
             product = await catalog.update_product(session, product_id, changes)
         return Product.from_model(product)
 
-    @strawberry.mutation(
+    @strawberry.federation.mutation(
         description=(
             "Archive a product (admins only): it leaves the catalog but stays readable "
             "by id, so orders that hold it keep resolving."
-        )
+        ),
+        requires_scopes=ADMIN,
     )
     async def delete_product(self, info: ProductsInfo, id: strawberry.ID) -> Product:
         info.context.require_admin()
@@ -140,8 +152,9 @@ class Mutation:
             product = await catalog.archive_product(session, product_id)
         return Product.from_model(product)
 
-    @strawberry.mutation(
-        description="Add (delta > 0) or remove stock by hand, with a reason (admins only)."
+    @strawberry.federation.mutation(
+        description="Add (delta > 0) or remove stock by hand, with a reason (admins only).",
+        requires_scopes=ADMIN,
     )
     async def adjust_stock(
         self, info: ProductsInfo, product_id: strawberry.ID, delta: int, reason: str
@@ -154,12 +167,13 @@ class Mutation:
             )
         return Product.from_model(product)
 
-    @strawberry.mutation(
+    @strawberry.federation.mutation(
         description=(
             "Reserve stock for every line of an order, or none (service credential only). "
             "Idempotent per order id: a retry with the same lines returns the reservation "
             "as it stands, other lines are a RESERVATION_CONFLICT."
-        )
+        ),
+        requires_scopes=INVENTORY,
     )
     async def reserve_stock(
         self, info: ProductsInfo, order_id: strawberry.ID, items: list[StockLineInput]
@@ -171,11 +185,12 @@ class Mutation:
             reservation = await inventory.reserve(session, parsed_order, lines)
         return StockReservation.from_reservation(reservation)
 
-    @strawberry.mutation(
+    @strawberry.federation.mutation(
         description=(
             "Return an order's reserved stock (service credential only); null when "
             "nothing was reserved for it. Idempotent."
-        )
+        ),
+        requires_scopes=INVENTORY,
     )
     async def release_stock(
         self, info: ProductsInfo, order_id: strawberry.ID
@@ -186,8 +201,9 @@ class Mutation:
             reservation = await inventory.release(session, parsed_order)
         return None if reservation is None else StockReservation.from_reservation(reservation)
 
-    @strawberry.mutation(
-        description="Make an order's reservation final (service credential only). Idempotent."
+    @strawberry.federation.mutation(
+        description="Make an order's reservation final (service credential only). Idempotent.",
+        requires_scopes=INVENTORY,
     )
     async def commit_stock(self, info: ProductsInfo, order_id: strawberry.ID) -> StockReservation:
         info.context.require_service()

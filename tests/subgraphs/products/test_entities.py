@@ -83,6 +83,11 @@ async def test_sdl_declares_the_product_key_and_federation_2(products_app: Runni
     assert 'type Product @key(fields: "id")' in sdl
     assert '@link(url: "https://specs.apollo.dev/federation/v2' in sdl
     assert "scalar Money" in sdl
-    assert "reserveStock(orderId: ID!, items: [StockLineInput!]!): StockReservation!" in sdl
-    assert "releaseStock(orderId: ID!): StockReservation\n" in sdl
-    assert "commitStock(orderId: ID!): StockReservation!" in sdl
+    # Inventory operations need a scope no user token holds; catalog changes need admin.
+    inventory = ' @requiresScopes(scopes: [["inventory"]])\n'
+    reserve = "reserveStock(orderId: ID!, items: [StockLineInput!]!): StockReservation!"
+    assert reserve + inventory in sdl
+    assert "releaseStock(orderId: ID!): StockReservation" + inventory in sdl
+    assert "commitStock(orderId: ID!): StockReservation!" + inventory in sdl
+    admin = ' @requiresScopes(scopes: [["admin"]])\n'
+    assert "createProduct(input: CreateProductInput!): Product!" + admin in sdl
