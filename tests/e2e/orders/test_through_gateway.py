@@ -63,8 +63,10 @@ async def gateway(stack: Stack, tmp_path: Path) -> AsyncIterator[httpx.AsyncClie
         "--subgraph-url", f"products={peers.products.graphql_url}",
         "--subgraph-url", f"orders={stack.orders.service.graphql_url}",
     ]  # fmt: skip
+    # The shop's schema requires a verified caller for carts, orders and `me`.
+    env = {"SHOPGRAPH_JWKS_URL": f"{peers.users.base_url}/.well-known/jwks.json"}
     with running_process(
-        "gateway", argv, log_dir=tmp_path, health_url=f"http://127.0.0.1:{port}/health"
+        "gateway", argv, log_dir=tmp_path, env=env, health_url=f"http://127.0.0.1:{port}/health"
     ):
         async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=30) as client:
             yield client

@@ -132,7 +132,12 @@ def _gateway(
         argv,
         log_dir=directory,
         health_url=f"http://127.0.0.1:{port}/health",
-        env={**tracing, "SUPERGRAPH_LOG_FORMAT": "json"},
+        env={
+            **tracing,
+            "SUPERGRAPH_LOG_FORMAT": "json",
+            # The shop's schema requires a verified caller for placeOrder.
+            "SHOPGRAPH_JWKS_URL": f"{services['users'].base_url}/.well-known/jwks.json",
+        },
     ):
         yield f"http://127.0.0.1:{port}"
 
