@@ -4,6 +4,12 @@ The real users, products and orders services run (`shopgraph dev --no-gateway`,
 SQLite data in a temporary folder, demo data seeded); their SDL is read through
 `_service { sdl }`, composed by us, and Apollo's gateway then answers a query
 that goes users -> orders -> products.
+
+The shop's schemas use `@authenticated` and `@requiresScopes`, which compose into
+`@link(..., for: SECURITY)` features. @apollo/gateway refuses to load any
+supergraph with a security feature it cannot enforce (only Apollo's Router
+enforces them), so it is given our supergraph without them; the joins it plans
+are unchanged, and the subgraphs still check every caller themselves.
 """
 
 from __future__ import annotations
@@ -16,6 +22,20 @@ from typing import Any
 import httpx
 import pytest
 from composition_fixtures import ORACLES_DIR
+from graphql import (
+    DirectiveDefinitionNode,
+    DirectiveNode,
+    DocumentNode,
+    EnumValueNode,
+    Node,
+    SchemaDefinitionNode,
+    StringValueNode,
+    TypeDefinitionNode,
+    Visitor,
+    parse,
+    print_ast,
+    visit,
+)
 
 from supergraph.composition import SubgraphSource, compose
 from supergraph.config import load_config, read_sdl
@@ -50,12 +70,56 @@ def shop_supergraph(shop: DevPlatform, tmp_path_factory: pytest.TempPathFactory)
     return compose([SubgraphSource(s.name, s.routing_url, read_sdl(s)) for s in config.subgraphs])
 
 
+def without_security_features(supergraph: str) -> str:
+    """The supergraph without its `for: SECURITY` features (links, definitions, uses)."""
+    document = parse(supergraph)
+    features: set[str] = set()
+    for definition in document.definitions:
+        if not isinstance(definition, SchemaDefinitionNode):
+            continue
+        for link in definition.directives or ():
+            arguments = {a.name.value: a.value for a in link.arguments or ()}
+            purpose, url = arguments.get("for"), arguments.get("url")
+            if isinstance(purpose, EnumValueNode) and purpose.value == "SECURITY":
+                assert isinstance(url, StringValueNode)
+                features.add(url.value.rstrip("/").split("/")[-2])  # .../<name>/v0.1
+
+    def belongs(node: DirectiveNode | DirectiveDefinitionNode | TypeDefinitionNode) -> bool:
+        name = node.name.value
+        if isinstance(node, DirectiveNode) and name == "link":
+            url = next(a.value for a in node.arguments if a.name.value == "url")
+            assert isinstance(url, StringValueNode)
+            name = url.value.rstrip("/").split("/")[-2]
+        return name.split("__")[0] in features
+
+    class Strip(Visitor):
+        def enter(self, node: Node, *_: object) -> object:
+            kinds = DirectiveNode | DirectiveDefinitionNode | TypeDefinitionNode
+            return self.REMOVE if isinstance(node, kinds) and belongs(node) else None
+
+    stripped = visit(document, Strip())
+    assert isinstance(stripped, DocumentNode)
+    return print_ast(stripped)
+
+
+def test_the_stripped_supergraph_keeps_everything_but_the_security_features(
+    shop_supergraph: str,
+) -> None:
+    stripped = without_security_features(shop_supergraph)
+    assert "@authenticated" in shop_supergraph
+    assert "@requiresScopes" in shop_supergraph
+    for gone in ("for: SECURITY", "@authenticated", "@requiresScopes", "requiresScopes__Scope"):
+        assert gone not in stripped
+    assert "placeOrder(input: PlaceOrderInput!): Order! @join__field(graph: ORDERS)" in stripped
+
+
 @pytest.fixture(scope="module")
 def gateway(shop_supergraph: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     work = tmp_path_factory.mktemp("shop-gateway")
     port = free_port()
     config = work / "gateway.json"
-    config.write_text(json.dumps({"supergraph": shop_supergraph, "gatewayPort": port}))
+    supergraph = without_security_features(shop_supergraph)
+    config.write_text(json.dumps({"supergraph": supergraph, "gatewayPort": port}))
     process = start_process(
         "apollo-gateway-shop",
         ["node", str(ORACLES_DIR / "compose-gateway.js"), str(config)],
