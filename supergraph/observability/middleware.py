@@ -1,11 +1,13 @@
 """The gateway's observability as the outermost ASGI middleware.
 
-For each GraphQL request it settles a request id (the caller's when sane) and a
-trace context (the caller's `traceparent` or a new trace), puts both in the
-headers the router forwards to subgraphs, returns them to the caller
-(`x-request-id`, and `traceresponse` as W3C Trace Context Level 2 names it),
-opens the request span when tracing, and at the end counts the request by
-operation name and outcome. It also answers `GET /metrics` (Prometheus text).
+For each request (to GraphQL, or to a mounted app such as the REST layer, whose
+in-process GraphQL calls then report to that same request) it settles a request
+id (the caller's when sane) and a trace context (the caller's `traceparent` or a
+new trace), puts both in the headers the router forwards to subgraphs, returns
+them to the caller (`x-request-id`, and `traceresponse` as W3C Trace Context
+Level 2 names it), opens the request span when tracing, and at the end counts
+the request by operation name and outcome. It also answers `GET /metrics`
+(Prometheus text). Probes and GraphiQL's static files pass untouched.
 
 Being outermost, it sees refusals of every edge layer: their status tells the
 outcome when the request never reached the pipeline (401, 413, 429).
@@ -37,6 +39,7 @@ from supergraph.observability.tracing import (
     traceparent_of,
     tracer_from_environment,
 )
+from supergraph.server.graphiql import GraphiQL
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -46,6 +49,8 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 _SANE_REQUEST_ID = re.compile(rb"[A-Za-z0-9._:-]{1,128}")
 _GRAPHQL_PATHS = frozenset(("/graphql", "/graphql/"))
+# Probes and static files: counting or tracing them would only add noise.
+_UNOBSERVED_PATHS = frozenset(("/health", "/ready", "/favicon.ico"))
 _REPLACED_HEADERS = frozenset((b"x-request-id", b"traceparent"))
 _OUTCOME_BY_STATUS = {
     401: recording.UNAUTHENTICATED,
@@ -73,13 +78,13 @@ class ObservedGateway:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        path = scope["path"]
-        if path in _GRAPHQL_PATHS:
-            await self._observed(scope, receive, send)
-        elif path == self.metrics_path and scope["method"] in ("GET", "HEAD"):
+        path: str = scope["path"]
+        if path == self.metrics_path and scope["method"] in ("GET", "HEAD"):
             await self._send_metrics(send)
-        else:
+        elif path in _UNOBSERVED_PATHS or path.startswith(GraphiQL.ASSET_PREFIX):
             await self.app(scope, receive, send)
+        else:
+            await self._observed(scope, receive, send)
 
     async def _observed(self, scope: Scope, receive: Receive, send: Send) -> None:
         started = time.perf_counter()
@@ -96,10 +101,13 @@ class ObservedGateway:
         parent = parse_traceparent(given_parent)
         span = None
         if self.tracer is not None:
+            path = scope["path"]
             span = self.tracer.start_span(
-                "POST /graphql" if scope["method"] == "POST" else "GET /graphql",
+                # A span name must not hold ids: other paths are named by method only.
+                f"{scope['method']} /graphql" if path in _GRAPHQL_PATHS else scope["method"],
                 context=trace.set_span_in_context(remote_parent(parent)) if parent else None,
                 kind=SpanKind.SERVER,
+                attributes={"url.path": path},
             )
             traceparent = traceparent_of(span)
             trace_id = traceparent[3:35]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import httpx
 import jwt
 import pytest
@@ -150,3 +152,36 @@ async def test_unreachable_subgraph_counts_an_http_fetch_error(recorder: HeaderR
 async def test_metrics_include_the_process_collectors(gateway: httpx.AsyncClient) -> None:
     metrics = await scrape(gateway)
     assert "process_cpu_seconds_total" in metrics.text or "python_info" in metrics.text
+
+
+async def test_mounted_app_calling_graphql_in_process_is_counted_with_its_operation(
+    recorder: HeaderRecorder,
+) -> None:
+    edge = create_edge_gateway(
+        SUPERGRAPH, GatewaySettings(subgraph_urls=recorder.urls()), edge_settings()
+    )
+    door = edge.app
+
+    async def rest_like(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        """A REST route answering from one GraphQL operation run through the door."""
+        forwarded = {
+            name.decode(): value.decode()
+            for name, value in scope["headers"]
+            if name in (b"x-request-id", b"traceparent")
+        }
+        transport = httpx.ASGITransport(app=door)  # type: ignore[arg-type]
+        async with httpx.AsyncClient(transport=transport, base_url="http://door") as inner:
+            answer = await inner.post("/graphql", json={"query": TOP_PRODUCTS}, headers=forwarded)
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": answer.content})
+
+    door.mount("/api", rest_like)
+    async with app_client(door) as client:  # type: ignore[arg-type]
+        response = await client.get("/api/top")
+        metrics = await scrape(client)
+
+    assert response.status_code == 200
+    assert response.json()["data"]["topProducts"]
+    assert metrics.value(REQUESTS, operation="TopProducts", outcome="ok") == 1
+    [headers] = recorder.headers_for("products")
+    assert headers["x-request-id"] == response.headers["x-request-id"]
