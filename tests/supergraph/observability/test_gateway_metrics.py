@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import httpx
@@ -10,7 +11,7 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from gateway_scrape import scrape
-from observed_subgraphs import SUPERGRAPH, TOP_PRODUCTS, HeaderRecorder, edge_settings
+from observed_subgraphs import ROOT, SUPERGRAPH, TOP_PRODUCTS, HeaderRecorder, edge_settings
 
 from supergraph.edge.gateway import create_edge_gateway
 from supergraph.edge.settings import AuthSettings, LimitSettings, RateLimitSettings
@@ -185,3 +186,17 @@ async def test_mounted_app_calling_graphql_in_process_is_counted_with_its_operat
     assert metrics.value(REQUESTS, operation="TopProducts", outcome="ok") == 1
     [headers] = recorder.headers_for("products")
     assert headers["x-request-id"] == response.headers["x-request-id"]
+
+
+async def test_every_gateway_series_the_alert_rules_use_is_exposed(
+    gateway: httpx.AsyncClient,
+) -> None:
+    alerts = (ROOT / "deploy/monitoring/alerts.yml").read_text()
+    used = set(re.findall(r"\b(gateway_[a-z_]+)", alerts))
+    (await execute(gateway, TOP_PRODUCTS)).ok()
+    text = (await scrape(gateway)).text
+    # A family without samples yet (no fetch failed) still has its HELP line.
+    exposed = set(re.findall(r"^(?:# HELP )?(gateway_[a-z_]+)", text, re.M))
+
+    assert used
+    assert used <= exposed, used - exposed
