@@ -7,11 +7,11 @@ cheap to compare and print; `typeref` has the helpers to take them apart.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 
 from graphql import DirectiveNode
 
-TypeKind = Literal["object", "interface", "union", "enum", "input", "scalar"]
+from supergraph.sdl_kinds import TypeKind
 
 
 @dataclass

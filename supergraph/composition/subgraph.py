@@ -14,25 +14,13 @@ from graphql import (
     DirectiveDefinitionNode,
     DirectiveNode,
     DocumentNode,
-    EnumTypeDefinitionNode,
-    EnumTypeExtensionNode,
     FieldDefinitionNode,
     GraphQLError,
-    InputObjectTypeDefinitionNode,
-    InputObjectTypeExtensionNode,
     InputValueDefinitionNode,
-    InterfaceTypeDefinitionNode,
-    InterfaceTypeExtensionNode,
-    ObjectTypeDefinitionNode,
-    ObjectTypeExtensionNode,
-    ScalarTypeDefinitionNode,
-    ScalarTypeExtensionNode,
     SchemaDefinitionNode,
     SchemaExtensionNode,
     TypeDefinitionNode,
     TypeExtensionNode,
-    UnionTypeDefinitionNode,
-    UnionTypeExtensionNode,
     parse,
     print_ast,
     value_from_ast_untyped,
@@ -49,28 +37,13 @@ from supergraph.composition.model import (
     InputValue,
     Subgraph,
     TypeDef,
-    TypeKind,
 )
+from supergraph.sdl_kinds import TYPE_KINDS
 
 BUILTIN_DIRECTIVES = {"skip", "include", "deprecated", "specifiedBy", "oneOf", "link"}
 BUILTIN_SCALARS = {"String", "Int", "Float", "Boolean", "ID"}
 FEDERATION_PLUMBING_TYPES = {"_Service", "_Any", "_Entity", "link__Import", "link__Purpose"}
 ROOT_NAMES = {"query": "Query", "mutation": "Mutation", "subscription": "Subscription"}
-
-_KINDS: dict[type, TypeKind] = {
-    ObjectTypeDefinitionNode: "object",
-    ObjectTypeExtensionNode: "object",
-    InterfaceTypeDefinitionNode: "interface",
-    InterfaceTypeExtensionNode: "interface",
-    UnionTypeDefinitionNode: "union",
-    UnionTypeExtensionNode: "union",
-    EnumTypeDefinitionNode: "enum",
-    EnumTypeExtensionNode: "enum",
-    InputObjectTypeDefinitionNode: "input",
-    InputObjectTypeExtensionNode: "input",
-    ScalarTypeDefinitionNode: "scalar",
-    ScalarTypeExtensionNode: "scalar",
-}
 
 
 def _arguments(node: DirectiveNode) -> dict[str, Any]:
@@ -286,7 +259,7 @@ def _types(
         name = definition.name.value
         if _is_plumbing(name, resolution):
             continue
-        kind = _KINDS[type(definition)]
+        kind = TYPE_KINDS[type(definition)]
         in_extension = isinstance(definition, TypeExtensionNode)
         type_def = types.setdefault(name, TypeDef(name=name, kind=kind))
         if type_def.kind != kind:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from supergraph.composition.model import TypeKind
+from supergraph.sdl_kinds import TypeKind
 
 
 @dataclass

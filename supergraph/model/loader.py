@@ -12,14 +12,10 @@ from graphql import (
     FieldDefinitionNode,
     GraphQLEnumType,
     GraphQLSchema,
-    InputObjectTypeDefinitionNode,
-    InputObjectTypeExtensionNode,
     InterfaceTypeDefinitionNode,
     InterfaceTypeExtensionNode,
     ObjectTypeDefinitionNode,
     ObjectTypeExtensionNode,
-    ScalarTypeDefinitionNode,
-    ScalarTypeExtensionNode,
     SchemaDefinitionNode,
     SchemaExtensionNode,
     StringValueNode,
@@ -44,23 +40,9 @@ from supergraph.model.types import (
     TypeInfo,
     TypeInGraph,
 )
+from supergraph.sdl_kinds import TYPE_KINDS
 
 JOIN_IDENTITY = "https://specs.apollo.dev/join"
-
-_KINDS: dict[type, str] = {
-    ObjectTypeDefinitionNode: "object",
-    ObjectTypeExtensionNode: "object",
-    InterfaceTypeDefinitionNode: "interface",
-    InterfaceTypeExtensionNode: "interface",
-    UnionTypeDefinitionNode: "union",
-    UnionTypeExtensionNode: "union",
-    EnumTypeDefinitionNode: "enum",
-    EnumTypeExtensionNode: "enum",
-    InputObjectTypeDefinitionNode: "input",
-    InputObjectTypeExtensionNode: "input",
-    ScalarTypeDefinitionNode: "scalar",
-    ScalarTypeExtensionNode: "scalar",
-}
 
 
 class SupergraphError(ValueError):
@@ -161,7 +143,7 @@ class _Loader:
         name = node.name.value
         info = types.get(name)
         if info is None:
-            info = types[name] = TypeInfo(name=name, kind=_KINDS[type(node)])
+            info = types[name] = TypeInfo(name=name, kind=TYPE_KINDS[type(node)])
         for directive in node.directives or ():
             args = _args(directive)
             directive_name = directive.name.value
