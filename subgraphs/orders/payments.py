@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from subgraphs.kit.auth import Principal
 from subgraphs.kit.database import Sessionmaker
 from subgraphs.kit.errors import BadInput, DomainError, Forbidden
-from subgraphs.orders import repository
+from subgraphs.orders import business_metrics, repository
 from subgraphs.orders.dependencies import OrdersDependencies
 from subgraphs.orders.errors import (
     OrderAlreadyPaid,
@@ -87,6 +87,7 @@ class OrderPayments:
                 )
         if failure is not None:
             raise failure
+        _count_if_paid(order)
         await self._commit_stock(sessionmaker, deps, order)
         return order
 
@@ -113,6 +114,7 @@ class OrderPayments:
             if pending is None:
                 return
             await self._settle(session, deps, order, None, pending)
+        _count_if_paid(order)
         await self._commit_stock(sessionmaker, deps, order)
 
     def _check_payable(self, order: Order, deps: OrdersDependencies) -> None:
@@ -239,3 +241,9 @@ def _unavailable() -> PaymentProviderUnavailable:
 
 
 payments = OrderPayments(orders)
+
+
+def _count_if_paid(order: Order) -> None:
+    """Revenue on /metrics, once the transaction that made the order PAID has committed."""
+    if order.status == OrderStatus.PAID:
+        business_metrics.payment_approved(order.total_amount, CURRENCY)

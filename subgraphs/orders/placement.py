@@ -30,7 +30,7 @@ from sqlalchemy.exc import IntegrityError
 
 from subgraphs.kit.database import Sessionmaker
 from subgraphs.kit.errors import Conflict, DependencyUnavailable, DomainError
-from subgraphs.orders import limits, repository
+from subgraphs.orders import business_metrics, limits, repository
 from subgraphs.orders.dependencies import OrdersDependencies
 from subgraphs.orders.errors import (
     EmptyOrder,
@@ -243,6 +243,7 @@ class OrderPlacement:
                 await repository.clear_cart(
                     session, request.user_id, [line.product_id for line in reserved]
                 )
+        business_metrics.order_placed()
         return order
 
     async def _compensate(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import timedelta
 from decimal import Decimal
@@ -411,3 +412,23 @@ async def test_a_users_orders_filter_by_status_and_page_by_cursor(
         USER_ORDERS_PAGE, {"reps": reps, "after": "not-a-cursor"}, token=buyer.token
     )
     assert bad.error_codes == ["INVALID_CURSOR"]
+
+
+async def test_placed_orders_and_revenue_reach_metrics(orders_api: OrdersHarness) -> None:
+    async def sample(name: str) -> float:
+        text = (await orders_api.client.get("/metrics")).text
+        match = re.search(rf"^{re.escape(name)} (\S+)$", text, re.MULTILINE)
+        return float(match.group(1)) if match else 0.0
+
+    placed_total = "shopgraph_orders_placed_total"
+    revenue = 'shopgraph_orders_revenue_total{currency="USD"}'
+    before = {name: await sample(name) for name in (placed_total, revenue)}
+    buyer, _, order = await placed(orders_api, price="12.50", quantity=2)
+    assert await sample(placed_total) == before[placed_total] + 1
+    declined = await orders_api.gql(
+        PAY, {"id": order["id"], "token": "tok_declined"}, token=buyer.token
+    )
+    assert declined.error_codes == ["PAYMENT_DECLINED"]
+    assert await sample(revenue) == before[revenue]  # a decline earns nothing
+    (await orders_api.gql(PAY, {"id": order["id"], "token": "tok_visa"}, token=buyer.token)).ok()
+    assert await sample(revenue) == before[revenue] + 25.0
