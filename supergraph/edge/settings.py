@@ -128,7 +128,7 @@ class CorsSettings:
         "traceparent",
     )
     allow_credentials: bool = False  # cookies; never together with "*"
-    expose_headers: tuple[str, ...] = ("retry-after", "x-request-id")
+    expose_headers: tuple[str, ...] = ("retry-after", "x-request-id", "traceresponse")
     max_age_s: int = 600  # how long a browser may cache a preflight answer
 
     @property
