@@ -17,6 +17,8 @@ from fastapi import Body, FastAPI, Header, Path, Query, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.params import Depends
 from fastapi.security import HTTPBearer
+from pydantic_core import to_jsonable_python
+from starlette.exceptions import HTTPException
 
 from rest_compat import docs
 from rest_compat.endpoints import ENDPOINTS
@@ -24,6 +26,7 @@ from rest_compat.errors import (
     ERROR_STATUSES,
     RestError,
     from_graphql_errors,
+    http_error_handler,
     rest_error_handler,
     validation_error_handler,
 )
@@ -34,6 +37,22 @@ from rest_compat.transport import GraphQLTransport, RouterUnreachable
 OPENAPI_PATH = "/api/openapi.json"
 # Headers a REST caller sends that the graph should see as if called directly.
 FORWARDED_HEADERS = ("authorization", "x-request-id", "traceparent")
+
+# Documented on every endpoint: a caller's request id travels on to the graph (and its
+# logs); only read from the request's headers, so the parameter itself is unused.
+REQUEST_ID_PARAMETER = inspect.Parameter(
+    "x_request_id",
+    inspect.Parameter.KEYWORD_ONLY,
+    default=None,
+    annotation=Annotated[
+        str | None,
+        Header(
+            alias="X-Request-Id",
+            description="Your id for this request, passed on to the graph's logs and "
+            "traces; the gateway makes one when it is missing or not a plain token.",
+        ),
+    ],
+)
 
 bearer = HTTPBearer(
     auto_error=False,
@@ -81,6 +100,7 @@ def create_rest_app(transport: GraphQLTransport, *, close_transport: bool = True
     )
     app.add_exception_handler(RestError, rest_error_handler)
     app.add_exception_handler(RequestValidationError, validation_error_handler)
+    app.add_exception_handler(HTTPException, http_error_handler)
     for endpoint in ENDPOINTS:
         _add_route(app, endpoint, transport)
     docs.add_docs_routes(app, OPENAPI_PATH)
@@ -135,6 +155,7 @@ def _handler(endpoint: Endpoint, transport: GraphQLTransport) -> Callable[..., A
     parameters = [
         inspect.Parameter("request", inspect.Parameter.KEYWORD_ONLY, annotation=Request),
         *(_parameter(item) for item in endpoint.inputs),
+        REQUEST_ID_PARAMETER,
     ]
     if endpoint.body is not None:
         optional = not any(f.is_required() for f in endpoint.body.model_fields.values())
@@ -162,7 +183,8 @@ def _handler(endpoint: Endpoint, transport: GraphQLTransport) -> Callable[..., A
         for item in endpoint.inputs:
             value = values.get(_python_name(item))
             if value is not None:
-                put(variables, item.variable, item.convert(value) if item.convert else value)
+                value = item.convert(value) if item.convert else value
+                put(variables, item.variable, to_jsonable_python(value))
         headers = {
             name: request.headers[name] for name in FORWARDED_HEADERS if name in request.headers
         }
@@ -197,11 +219,17 @@ async def run_operation(
         raise RestError(502, "BAD_GATEWAY", str(error)) from error
     errors = reply.body.get("errors")
     if errors:
-        raise from_graphql_errors(errors, reply.status)
+        failure = from_graphql_errors(errors, reply.status, reply.retry_after)
+        if isinstance(field := failure.details.get("field"), str):
+            failure.details["field"] = endpoint.rest_field(field)
+        raise failure
     if reply.status != 200 or not isinstance(reply.body.get("data"), dict):
         raise RestError(502, "BAD_GATEWAY", f"The router answered HTTP {reply.status}.")
     result = dig(reply.body["data"], endpoint.result)
     if result is None and endpoint.missing is not None:
         missing = endpoint.missing
         raise RestError(missing.status, missing.code, missing.message)
+    if result is None and endpoint.response is not None:
+        # The graph left out what this endpoint promises (a null without an error).
+        raise RestError(502, "BAD_GATEWAY", "The graph answered without the expected result.")
     return result

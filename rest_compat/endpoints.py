@@ -15,8 +15,8 @@ from rest_compat import models
 from rest_compat.mapping import Endpoint, Input, Missing
 
 PageSize = Annotated[int, Field(ge=1, le=100)]
-Cursor = Annotated[str, Field(max_length=500)]
-Text = Annotated[str, Field(min_length=1, max_length=200)]
+Cursor = Annotated[str, Field(max_length=500), models.StorableText]
+Text = Annotated[str, Field(min_length=1, max_length=200), models.StorableText]
 ProductId = Input("id", "path", "id", models.Id, required=True, description="The product's id.")
 OrderId = Input("id", "path", "orderId", models.Id, required=True, description="The order's id.")
 CartProductId = Input(
@@ -163,7 +163,7 @@ PRODUCTS = (
                 "q",
                 "query",
                 "query",
-                Annotated[str, Field(max_length=200)],
+                Annotated[str, Field(max_length=200), models.StorableText],
                 required=True,
                 description='Search words, e.g. "laptop".',
             ),
@@ -317,7 +317,7 @@ ORDERS = (
                 "Idempotency-Key",
                 "header",
                 "input.idempotencyKey",
-                Annotated[str, Field(min_length=1, max_length=200)],
+                Annotated[str, Field(min_length=1, max_length=200), models.StorableText],
                 required=True,
                 description="Retrying with the same key returns the first order.",
             ),
@@ -333,6 +333,7 @@ ORDERS = (
         response=models.Page[models.Order],
         page=True,
         auth=True,
+        missing=Missing("USER_NOT_FOUND", "The account no longer exists."),
         inputs=(
             Input(
                 "status",

@@ -66,6 +66,15 @@ class Endpoint:
     def document(self) -> str:
         return operation_text(self.name)
 
+    def rest_field(self, field: str) -> str:
+        """The REST name of a field the graph names by its variable (`after` -> `cursor`)."""
+        for item in self.inputs:
+            if field in (item.variable, item.variable.rsplit(".", 1)[-1]):
+                return item.name
+        if self.body_variable is not None and field.startswith(self.body_variable + "."):
+            return field[len(self.body_variable) + 1 :]
+        return field
+
 
 @cache
 def operation_text(name: str) -> str:

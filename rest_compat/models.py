@@ -7,10 +7,12 @@ money) are refused here with the field named; business rules stay in the graph.
 
 from __future__ import annotations
 
+import uuid
 from enum import StrEnum
 from typing import Annotated, Generic, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
+from pydantic.config import JsonDict
 
 INT32_MAX = 2**31 - 1
 
@@ -22,14 +24,40 @@ Money = Annotated[
         examples=["19.99"],
     ),
 ]
-Id = Annotated[str, Field(min_length=1, max_length=64, description="An opaque id (a UUID).")]
+Id = Annotated[uuid.UUID, Field(description="An id (a UUID).")]
 Quantity = Annotated[int, Field(ge=-INT32_MAX, le=INT32_MAX)]
 Timestamp = Annotated[str, Field(description="An ISO 8601 date and time.")]
 Name = Annotated[str, Field(max_length=1000)]
 
 
+def storable_text(value: str) -> str:
+    """Refuse text no service can store: NUL characters (PostgreSQL text cannot hold
+    them) and lone UTF-16 surrogates (JSON may spell "\\ud800"; it is not text)."""
+    if "\x00" in value:
+        raise ValueError("must not contain NUL characters")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValueError("must be Unicode text (no lone surrogates)") from None
+    return value
+
+
+# For text query and header values; body fields get the same check from `Body`.
+StorableText = AfterValidator(storable_text)
+
+
 class Body(BaseModel):
     model_config = ConfigDict(extra="forbid")
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _storable(cls, value: object) -> object:
+        return storable_text(value) if isinstance(value, str) else value
+
+
+def _example(example: JsonDict) -> ConfigDict:
+    """A body's example for OpenAPI (and for schemathesis' examples phase)."""
+    return ConfigDict(json_schema_extra={"examples": [example]})
 
 
 class Reply(BaseModel):
@@ -45,7 +73,6 @@ class ErrorBody(Reply):
     code: str = Field(description="A stable error code, e.g. PRODUCT_NOT_FOUND.")
     message: str
     details: dict[str, object] = Field(
-        default_factory=dict,
         description="More about the failure; `field` names the offending field when there is one.",
     )
 
@@ -90,6 +117,15 @@ class Session(Reply):
 
 
 class RegisterBody(Body):
+    model_config = _example(
+        {
+            "email": "ada@example.com",
+            "password": "correct horse battery",
+            "firstName": "Ada",
+            "lastName": "Lovelace",
+        }
+    )
+
     email: Annotated[str, Field(max_length=320, examples=["ada@example.com"])]
     password: Annotated[str, Field(max_length=1000, examples=["correct horse battery"])]
     firstName: Annotated[Name, Field(examples=["Ada"])]
@@ -97,21 +133,31 @@ class RegisterBody(Body):
 
 
 class LoginBody(Body):
+    model_config = _example({"email": "ada@example.com", "password": "correct horse battery"})
+
     email: Annotated[str, Field(max_length=320, examples=["ada@example.com"])]
     password: Annotated[str, Field(max_length=1000, examples=["correct horse battery"])]
 
 
 class RefreshBody(Body):
+    model_config = _example({"refreshToken": "the refreshToken of the last login or refresh"})
+
     refreshToken: Annotated[str, Field(max_length=4096)]
 
 
 class ProfileBody(Body):
+    model_config = _example({"firstName": "Grace"})
+
     firstName: Name | None = None
     lastName: Name | None = None
     email: Annotated[str, Field(max_length=320)] | None = None
 
 
 class PasswordBody(Body):
+    model_config = _example(
+        {"currentPassword": "correct horse battery", "newPassword": "a brand new secret"}
+    )
+
     currentPassword: Annotated[str, Field(max_length=1000)]
     newPassword: Annotated[str, Field(max_length=1000)]
 
@@ -139,6 +185,16 @@ class Category(Reply):
 
 
 class CreateProductBody(Body):
+    model_config = _example(
+        {
+            "name": "Laptop Pro 14",
+            "price": "1299.00",
+            "category": "Electronics",
+            "description": "14-inch, 16 GB",
+            "stockQuantity": 25,
+        }
+    )
+
     name: Annotated[Name, Field(examples=["Laptop Pro 14"])]
     price: Money
     category: Annotated[Name, Field(examples=["Electronics"])]
@@ -148,6 +204,8 @@ class CreateProductBody(Body):
 
 
 class UpdateProductBody(Body):
+    model_config = _example({"price": "1199.00"})
+
     name: Name | None = None
     description: Annotated[str, Field(max_length=10000)] | None = None
     price: Money | None = None
@@ -156,6 +214,8 @@ class UpdateProductBody(Body):
 
 
 class StockAdjustmentBody(Body):
+    model_config = _example({"delta": -2, "reason": "damaged in the warehouse"})
+
     delta: Quantity
     reason: Annotated[str, Field(max_length=1000, examples=["stocktake"])]
 
@@ -187,11 +247,15 @@ class Cart(Reply):
 
 
 class CartLineBody(Body):
+    model_config = _example({"productId": "3f1c6a52-8d0e-4f8e-9a35-1c2b7d9e0f11", "quantity": 1})
+
     productId: Id
     quantity: Quantity
 
 
 class CartQuantityBody(Body):
+    model_config = _example({"quantity": 3})
+
     quantity: Quantity
 
 
@@ -244,6 +308,8 @@ class Order(Reply):
 
 
 class OrderLineBody(Body):
+    model_config = _example({"productId": "3f1c6a52-8d0e-4f8e-9a35-1c2b7d9e0f11", "quantity": 2})
+
     productId: Id
     quantity: Quantity
 
@@ -254,20 +320,29 @@ class PlaceOrderBody(Body):
 
     model_config = ConfigDict(
         json_schema_extra={
-            "examples": [{"items": [{"productId": "5f0c...", "quantity": 1}]}, {"fromCart": True}]
+            "examples": [
+                {"items": [{"productId": "3f1c6a52-8d0e-4f8e-9a35-1c2b7d9e0f11", "quantity": 1}]},
+                {"fromCart": True},
+            ]
         }
     )
 
 
 class CancelBody(Body):
+    model_config = _example({"reason": "ordered by mistake"})
+
     reason: Annotated[str, Field(max_length=1000)] | None = None
 
 
 class PaymentBody(Body):
+    model_config = _example({"token": "tok_visa"})
+
     token: Annotated[str, Field(max_length=200, examples=["tok_visa"])]
 
 
 class StatusBody(Body):
+    model_config = _example({"status": "SHIPPED", "reason": "handed to the carrier"})
+
     status: OrderStatus
     reason: Annotated[str, Field(max_length=1000)] | None = None
 

@@ -31,6 +31,7 @@ class GraphQLReply:
 
     status: int
     body: dict[str, Any]
+    retry_after: str | None = None  # the router's Retry-After (rate limits), passed on
 
 
 class RouterUnreachable(Exception):
@@ -45,14 +46,14 @@ class GraphQLTransport(Protocol):
     async def close(self) -> None: ...
 
 
-def _decode(status: int, raw: bytes) -> GraphQLReply:
+def _decode(status: int, raw: bytes, retry_after: str | None = None) -> GraphQLReply:
     try:
         body = orjson.loads(raw)
     except orjson.JSONDecodeError as error:
         raise RouterUnreachable(f"the router answered HTTP {status} without JSON") from error
     if not isinstance(body, dict):
         raise RouterUnreachable(f"the router answered HTTP {status} with a non-object body")
-    return GraphQLReply(status, body)
+    return GraphQLReply(status, body, retry_after)
 
 
 class InProcessRouter:
@@ -90,6 +91,7 @@ class InProcessRouter:
         }
         sent_body = False
         status = 500
+        retry_after: str | None = None
         chunks: list[bytes] = []
 
         async def receive() -> Message:
@@ -100,14 +102,17 @@ class InProcessRouter:
             return {"type": "http.request", "body": payload, "more_body": False}
 
         async def send(message: Message) -> None:
-            nonlocal status
+            nonlocal status, retry_after
             if message["type"] == "http.response.start":
                 status = int(message["status"])
+                for name, value in message.get("headers", ()):
+                    if name.lower() == b"retry-after":
+                        retry_after = value.decode("latin-1")
             elif message["type"] == "http.response.body":
                 chunks.append(message.get("body", b""))
 
         await self.app(scope, receive, send)
-        return _decode(status, b"".join(chunks))
+        return _decode(status, b"".join(chunks), retry_after)
 
     async def close(self) -> None:
         return None  # the gateway owns its connections
@@ -129,7 +134,7 @@ class RemoteRouter:
             )
         except httpx.HTTPError as error:
             raise RouterUnreachable(f"the router at {self.url} did not answer") from error
-        return _decode(response.status_code, response.content)
+        return _decode(response.status_code, response.content, response.headers.get("retry-after"))
 
     async def close(self) -> None:
         await self._client.aclose()
