@@ -219,7 +219,8 @@ async def run_operation(
         raise RestError(502, "BAD_GATEWAY", str(error)) from error
     errors = reply.body.get("errors")
     if errors:
-        failure = from_graphql_errors(errors, reply.status, reply.retry_after)
+        anonymous = "authorization" not in headers
+        failure = from_graphql_errors(errors, reply.status, reply.retry_after, anonymous=anonymous)
         if isinstance(field := failure.details.get("field"), str):
             failure.details["field"] = endpoint.rest_field(field)
         raise failure

@@ -27,7 +27,6 @@ _STATUS_BY_CODE: dict[str, int] = {
     "PAYLOAD_TOO_LARGE": 413,
     "UNAUTHENTICATED": 401,
     "FORBIDDEN": 403,
-    "UNAUTHORIZED_FIELD_OR_TYPE": 403,
     "RATE_LIMITED": 429,
     "TOO_MANY_REQUESTS": 429,
     "SUBREQUEST_HTTP_ERROR": 502,
@@ -128,13 +127,27 @@ class RestError(Exception):
         return JSONResponse(body, status_code=self.status, headers=self.headers)
 
 
+# The router's authorization refusal (@authenticated, @requiresScopes): for a REST
+# caller without a token that is "log in" (401), with one "not allowed" (403).
+ROUTER_AUTHORIZATION_CODE = "UNAUTHORIZED_FIELD_OR_TYPE"
+
+
 def from_graphql_errors(
-    errors: list[dict[str, Any]], router_status: int, retry_after: str | None = None
+    errors: list[dict[str, Any]],
+    router_status: int,
+    retry_after: str | None = None,
+    *,
+    anonymous: bool = False,
 ) -> RestError:
-    """The first GraphQL error of a reply, as a REST error (a rate limit keeps its Retry-After)."""
+    """The first GraphQL error of a reply, as a REST error (a rate limit keeps its Retry-After).
+
+    `anonymous`: the caller sent no token, so the router's authorization refusal is a 401.
+    """
     first = errors[0] if errors and isinstance(errors[0], dict) else {}
     extensions = first.get("extensions") or {}
     code = str(extensions.get("code") or "INTERNAL_SERVER_ERROR")
+    if code == ROUTER_AUTHORIZATION_CODE:
+        code = "UNAUTHENTICATED" if anonymous else "FORBIDDEN"
     details = extensions.get("details")
     details = dict(details) if isinstance(details, dict) else {}
     status = status_for_code(code, router_status, details)

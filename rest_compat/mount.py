@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from rest_compat.app import create_rest_app
+from rest_compat.error_shape import RestErrorShape
 from rest_compat.transport import ASGIApp, InProcessRouter, Scope
 
 API_PREFIX = "/api"
@@ -37,9 +38,12 @@ class GatewayWithRestApi:
 def with_rest_api(gateway: ASGIApp) -> ASGIApp:
     combined = GatewayWithRestApi(gateway)
     # The edge's door (supergraph.edge.door) mounts /api inside its layers, so REST calls
-    # get the same security headers, CORS, rate rules, timeout and error masking.
+    # get the same security headers, CORS, rate rules, timeout and error masking; the
+    # door's own refusals are GraphQL-shaped, so they are reshaped on their way out.
     mount = getattr(gateway, "mount", None)
-    return mount(API_PREFIX, combined.rest) if mount is not None else combined
+    if mount is None:
+        return combined
+    return RestErrorShape(mount(API_PREFIX, combined.rest), API_PREFIX)
 
 
 def gateway_from_environment() -> ASGIApp:

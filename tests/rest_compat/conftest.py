@@ -34,4 +34,4 @@ async def platform(
         }
         jwks = f"{rest_peers.users.base_url}/.well-known/jwks.json"
         with running_gateway(supergraph, routes, jwks, directory) as base_url:
-            yield RestPlatform(base_url, rest_peers)
+            yield RestPlatform(base_url, rest_peers, supergraph, routes)

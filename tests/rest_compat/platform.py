@@ -47,15 +47,20 @@ def compose_supergraph(directory: Path) -> Path:
 
 @contextlib.contextmanager
 def running_gateway(
-    supergraph: Path, routes: dict[str, str], jwks_url: str, log_dir: Path, name: str = "gateway"
+    supergraph: Path,
+    routes: dict[str, str],
+    jwks_url: str,
+    log_dir: Path,
+    name: str = "gateway",
+    settings: dict[str, str] | None = None,
 ) -> Iterator[str]:
-    """The gateway with /api mounted; yields its base URL."""
+    """The gateway with /api mounted; yields its base URL. `settings`: SHOPGRAPH_GATEWAY_*."""
     port = free_port()
     argv = [PYTHON, "-m", "supergraph", "serve", "--supergraph", str(supergraph)]
     argv += ["--port", str(port), "--wrap", REST_WRAPPER]
     for graph, url in routes.items():
         argv += ["--subgraph-url", f"{graph}={url}"]
-    env = {"SHOPGRAPH_JWKS_URL": jwks_url, "SHOPGRAPH_GATEWAY_CONFIG": ""}
+    env = {"SHOPGRAPH_JWKS_URL": jwks_url, "SHOPGRAPH_GATEWAY_CONFIG": "", **(settings or {})}
     with running_process(
         name, argv, log_dir=log_dir, env=env, health_url=f"http://127.0.0.1:{port}/health"
     ):
@@ -80,6 +85,8 @@ class RestPlatform:
 
     base_url: str
     peers: Peers
+    supergraph: Path
+    routes: dict[str, str]  # subgraph name -> GraphQL URL, as the gateway is told
 
     def client(self) -> httpx.AsyncClient:
         return httpx.AsyncClient(base_url=self.base_url, timeout=60)

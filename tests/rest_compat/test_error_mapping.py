@@ -78,3 +78,20 @@ def test_an_unexpected_error_hides_its_message() -> None:
     )
     assert (error.status, error.code) == (500, "INTERNAL_SERVER_ERROR")
     assert "asyncpg" not in error.message
+
+
+@pytest.mark.parametrize(
+    ("anonymous", "status", "code"), [(True, 401, "UNAUTHENTICATED"), (False, 403, "FORBIDDEN")]
+)
+def test_the_routers_authorization_refusal_is_401_without_a_token_and_403_with_one(
+    anonymous: bool, status: int, code: str
+) -> None:
+    errors = [
+        {
+            "message": "Unauthorized field or type",
+            "path": ["cart"],
+            "extensions": {"code": "UNAUTHORIZED_FIELD_OR_TYPE"},
+        }
+    ]
+    error = from_graphql_errors(errors, 200, anonymous=anonymous)
+    assert (error.status, error.code) == (status, code)
