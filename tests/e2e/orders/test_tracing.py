@@ -168,9 +168,16 @@ def _wait_for_spans(receiver: OtlpReceiver, trace_id: str) -> dict[str, list[Rec
         by_service: dict[str, list[ReceivedSpan]] = {}
         for span in receiver.in_trace(trace_id):
             by_service.setdefault(span.service, []).append(span)
-        if {"gateway", "orders", "products"} <= by_service.keys() or time.monotonic() > deadline:
+        # A process exports a request's client spans before its server span (which
+        # ends last), so wait for each process's server span, not just any span.
+        served = {service for service, found in by_service.items() if _has_server(found)}
+        if {"gateway", "orders", "products"} <= served or time.monotonic() > deadline:
             return by_service
         time.sleep(0.2)
+
+
+def _has_server(spans: list[ReceivedSpan]) -> bool:
+    return any(span.kind == SERVER for span in spans)
 
 
 def _one(spans: list[ReceivedSpan], name: str, kind: int) -> ReceivedSpan:
