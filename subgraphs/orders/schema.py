@@ -21,6 +21,7 @@ from subgraphs.kit.database import Sessionmaker
 from subgraphs.kit.errors import DomainError
 from subgraphs.kit.graphql_errors import MaskUnexpectedErrors
 from subgraphs.kit.scalars import SCALAR_OVERRIDES
+from subgraphs.kit.text_input import RefuseNulCharacters
 from subgraphs.orders import limits
 from subgraphs.orders.cart import carts
 from subgraphs.orders.context import OrdersInfo
@@ -233,6 +234,6 @@ schema = strawberry.federation.Schema(
     query=Query,
     mutation=Mutation,
     types=[User, Product, Order],
-    extensions=[MaskUnexpectedErrors, AdminMutationAudit],
+    extensions=[MaskUnexpectedErrors, RefuseNulCharacters, AdminMutationAudit],
     scalar_overrides=SCALAR_OVERRIDES,
 )

@@ -12,6 +12,7 @@ from strawberry.extensions import ParserCache, ValidationCache
 from subgraphs.kit.audit import AdminMutationAudit
 from subgraphs.kit.graphql_errors import MaskUnexpectedErrors, ServiceSchema
 from subgraphs.kit.scalars import SCALAR_OVERRIDES
+from subgraphs.kit.text_input import RefuseNulCharacters
 from subgraphs.products.context import ProductsInfo
 from subgraphs.products.service import ProductPage, catalog, inventory
 from subgraphs.products.types import (
@@ -223,6 +224,7 @@ schema = ServiceSchema(
     types=[Product],
     extensions=[
         MaskUnexpectedErrors,
+        RefuseNulCharacters,
         AdminMutationAudit,
         lambda: ParserCache(maxsize=DOCUMENT_CACHE_SIZE),
         lambda: ValidationCache(maxsize=DOCUMENT_CACHE_SIZE),

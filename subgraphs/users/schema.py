@@ -11,6 +11,7 @@ import strawberry
 
 from subgraphs.kit.errors import Forbidden, NotFound
 from subgraphs.kit.graphql_errors import MaskUnexpectedErrors, ServiceSchema
+from subgraphs.kit.text_input import RefuseNulCharacters
 from subgraphs.users.context import UsersInfo
 from subgraphs.users.errors import InvalidRefreshToken
 from subgraphs.users.service import RefreshReused
@@ -181,5 +182,5 @@ schema = ServiceSchema(
     query=Query,
     mutation=Mutation,
     types=[User],
-    extensions=[MaskUnexpectedErrors],
+    extensions=[MaskUnexpectedErrors, RefuseNulCharacters],
 )

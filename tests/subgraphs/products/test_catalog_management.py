@@ -286,3 +286,19 @@ async def test_only_admins_manage_the_catalog(
     listed = (await products_app.execute(LIST_NAMES)).ok()["products"]
     assert [edge["node"]["name"] for edge in listed["edges"]] == ["Kept"]
     assert await stock_of(products_app.sessionmaker, product.id) == 3
+
+
+async def test_text_with_a_nul_character_is_bad_input_not_an_internal_error(
+    products_app: RunningApp, tokens: Tokens
+) -> None:
+    # PostgreSQL cannot store U+0000; the service refuses it before any resolver runs.
+    named = await products_app.execute(
+        CREATE, {"input": {**VALID_INPUT, "name": "Cutting\x00Board"}}, token=tokens.admin
+    )
+    assert named.error_codes == ["BAD_USER_INPUT"]
+    assert named.errors[0]["extensions"]["details"]["field"] == "variables.input.name"
+    filtered = await products_app.execute(
+        '{ products(filter: {category: "Kit\\u0000chen"}) { totalCount } }'
+    )
+    assert filtered.error_codes == ["BAD_USER_INPUT"]
+    assert (await products_app.execute(LIST_NAMES)).ok()["products"]["totalCount"] == 0

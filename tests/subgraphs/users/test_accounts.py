@@ -324,3 +324,11 @@ async def test_only_admins_disable_accounts_and_never_their_own(
     assert own.error_codes == ["FORBIDDEN"]
     assert unknown.error_codes == ["NOT_FOUND"]
     assert (await execute(client, ME, token=customer["accessToken"])).ok()["me"]["isActive"]
+
+
+async def test_register_refuses_a_nul_character_naming_where(client: httpx.AsyncClient) -> None:
+    result = await register(client, "nul@example.com", first_name="Gr\x00ace", last_name="Hopper")
+
+    assert result.error_codes == ["BAD_USER_INPUT"]
+    assert result.errors[0]["extensions"]["details"]["field"] == "variables.input.firstName"
+    assert (await login(client, "nul@example.com")).error_codes == ["INVALID_CREDENTIALS"]
