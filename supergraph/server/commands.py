@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from supergraph.server.events import log_event, send_events_to_stderr
+from supergraph.server.gc_tuning import settle_long_lived_objects
 from supergraph.server.reload import (
     ComposedConfig,
     LastGoodCopy,
@@ -149,7 +150,9 @@ def app_from_environment() -> Any:
     gateway.router.watch(reloader)
     app = gateway.app
     wrapper = os.environ.get(_WRAP_VARIABLE)
-    return _load_callable(wrapper)(app) if wrapper else app
+    app = _load_callable(wrapper)(app) if wrapper else app
+    settle_long_lived_objects()  # a worker process: what is built now lives as long
+    return app
 
 
 def _load_callable(reference: str) -> Any:
