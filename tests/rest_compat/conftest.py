@@ -8,8 +8,9 @@ import pytest
 import pytest_asyncio
 
 from tests.e2e.orders.stack import running_orders
-from tests.rest_compat.platform import RestPlatform, compose_supergraph, running_gateway
+from tests.rest_compat.platform import RestPlatform, running_gateway
 from tests.subgraphs.orders.peers import Peers, running_peers
+from tests.support.supergraph import compose_shop_supergraph
 
 
 @pytest.fixture(scope="session")
@@ -23,7 +24,7 @@ async def platform(
     rest_peers: Peers, tmp_path_factory: pytest.TempPathFactory
 ) -> AsyncIterator[RestPlatform]:
     directory = tmp_path_factory.mktemp("rest-gateway")
-    supergraph = compose_supergraph(directory)
+    supergraph = compose_shop_supergraph(directory)
     async with running_orders(
         rest_peers, rest_peers.products.graphql_url, rest_peers.data_dir
     ) as orders:

@@ -9,7 +9,6 @@ tokens against the users service's JWKS like a deployed gateway does.
 from __future__ import annotations
 
 import contextlib
-import subprocess
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -19,30 +18,10 @@ from typing import Any
 import httpx
 
 from tests.subgraphs.orders.peers import Peers
-from tests.support.processes import PYTHON, ROOT, free_port, running_process
+from tests.support.processes import PYTHON, free_port, running_process
 
 REST_WRAPPER = "rest_compat.mount:with_rest_api"
 PASSWORD = "correct horse battery"
-
-
-def compose_supergraph(directory: Path) -> Path:
-    supergraph = directory / "supergraph.graphql"
-    subprocess.run(
-        [
-            PYTHON,
-            "-m",
-            "supergraph",
-            "compose",
-            "--config",
-            "supergraph.yaml",
-            "--out",
-            str(supergraph),
-        ],
-        cwd=ROOT,
-        check=True,
-        capture_output=True,
-    )
-    return supergraph
 
 
 @contextlib.contextmanager

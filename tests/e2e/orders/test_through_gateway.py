@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -13,7 +12,8 @@ import pytest_asyncio
 from tests.e2e.orders.stack import Stack
 from tests.subgraphs.orders.peers import create_product, register_customer
 from tests.support.graphql import execute
-from tests.support.processes import PYTHON, ROOT, free_port, running_process
+from tests.support.processes import PYTHON, free_port, running_process
+from tests.support.supergraph import compose_shop_supergraph
 
 pytestmark = [pytest.mark.e2e, pytest.mark.asyncio(loop_scope="session")]
 
@@ -39,22 +39,7 @@ query One($id: ID!) { order(id: $id) { status user { email } items { product { n
 
 @pytest_asyncio.fixture(loop_scope="session")
 async def gateway(stack: Stack, tmp_path: Path) -> AsyncIterator[httpx.AsyncClient]:
-    supergraph = tmp_path / "supergraph.graphql"
-    subprocess.run(
-        [
-            PYTHON,
-            "-m",
-            "supergraph",
-            "compose",
-            "--config",
-            "supergraph.yaml",
-            "--out",
-            str(supergraph),
-        ],
-        cwd=ROOT,
-        check=True,
-        capture_output=True,
-    )
+    supergraph = compose_shop_supergraph(tmp_path)
     port = free_port()
     peers = stack.peers
     argv = [

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import subprocess
 import time
 import uuid
 from collections.abc import Iterator
@@ -32,7 +31,8 @@ from tests.subgraphs.orders.peers import (
     shared_env,
 )
 from tests.support import databases
-from tests.support.processes import PYTHON, ROOT, free_port, running_process
+from tests.support.processes import PYTHON, free_port, running_process
+from tests.support.supergraph import compose_shop_supergraph
 
 pytestmark = [pytest.mark.e2e, pytest.mark.asyncio(loop_scope="session")]
 
@@ -99,22 +99,7 @@ def platform(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TracedPlatfor
 def _gateway(
     directory: Path, services: dict[str, ServiceProcess], port: int, tracing: dict[str, str]
 ) -> Iterator[str]:
-    supergraph = directory / "supergraph.graphql"
-    subprocess.run(
-        [
-            PYTHON,
-            "-m",
-            "supergraph",
-            "compose",
-            "--config",
-            "supergraph.yaml",
-            "--out",
-            str(supergraph),
-        ],
-        cwd=ROOT,
-        check=True,
-        capture_output=True,
-    )
+    supergraph = compose_shop_supergraph(directory)
     argv = [
         PYTHON,
         "-m",
