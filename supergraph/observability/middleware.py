@@ -18,14 +18,13 @@ from __future__ import annotations
 import os
 import re
 import time
-from collections.abc import Awaitable, Callable, MutableMapping
-from typing import Any
 
 from opentelemetry import context as otel_context
 from opentelemetry import trace
 from opentelemetry.trace import SpanKind, StatusCode
 from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, generate_latest
 
+from supergraph.edge.asgi import ASGIApp, Message, Receive, Scope, Send
 from supergraph.observability import recording
 from supergraph.observability.logs import (
     configure_json_logging_from_environment,
@@ -40,12 +39,6 @@ from supergraph.observability.tracing import (
     tracer_from_environment,
 )
 from supergraph.server.graphiql import GraphiQL
-
-Scope = MutableMapping[str, Any]
-Message = MutableMapping[str, Any]
-Receive = Callable[[], Awaitable[Message]]
-Send = Callable[[Message], Awaitable[None]]
-ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 _SANE_REQUEST_ID = re.compile(rb"[A-Za-z0-9._:-]{1,128}")
 _GRAPHQL_PATHS = frozenset(("/graphql", "/graphql/"))

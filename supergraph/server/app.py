@@ -12,13 +12,13 @@ replaced one closes its connections when its last request is done.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qs
 
 import orjson
 
+from supergraph.edge.asgi import Receive, Scope, Send
 from supergraph.edge.hooks import EdgeHooks
 from supergraph.model.loader import load_supergraph
 from supergraph.server.graphiql import GraphiQL
@@ -31,11 +31,6 @@ from supergraph.server.pipeline import (
 from supergraph.server.readiness import SubgraphCheck
 from supergraph.server.reload import Reloader, supergraph_hash
 from supergraph.server.settings import GatewaySettings
-
-Scope = MutableMapping[str, Any]
-Message = MutableMapping[str, Any]
-Receive = Callable[[], Awaitable[Message]]
-Send = Callable[[Message], Awaitable[None]]
 
 _JSON = [(b"content-type", b"application/json; charset=utf-8")]
 
