@@ -88,6 +88,7 @@ def create_service_app(
             application_name=f"shopgraph-{settings.service_name}",
             pool_size=settings.database_pool_size,
             echo=settings.database_echo,
+            server_settings=settings.database_server_settings,
         )
         runtime = ServiceRuntime(settings, engine, create_sessionmaker(engine))
         app.state.runtime = runtime

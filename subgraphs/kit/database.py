@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -33,9 +34,17 @@ def is_sqlite(url: str | URL) -> bool:
 
 
 def create_engine(
-    url: str, *, application_name: str, pool_size: int = 10, echo: bool = False
+    url: str,
+    *,
+    application_name: str,
+    pool_size: int = 10,
+    echo: bool = False,
+    server_settings: Mapping[str, str] | None = None,
 ) -> AsyncEngine:
-    """An async engine tuned for the backend the URL names."""
+    """An async engine tuned for the backend the URL names.
+
+    `server_settings` are PostgreSQL settings for every connection (SQLite has none).
+    """
     target = async_url(url)
     options: dict[str, Any] = {"echo": echo, "pool_pre_ping": True}
     if is_sqlite(target):
@@ -47,7 +56,9 @@ def create_engine(
         options.update(
             pool_size=pool_size,
             max_overflow=pool_size,
-            connect_args={"server_settings": {"application_name": application_name}},
+            connect_args={
+                "server_settings": {**(server_settings or {}), "application_name": application_name}
+            },
         )
     engine = create_async_engine(target, **options)
     if is_sqlite(target):

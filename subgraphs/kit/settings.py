@@ -7,6 +7,7 @@ service prefix (`SHOPGRAPH_ENV`, `SHOPGRAPH_DATA_DIR`, `SHOPGRAPH_POSTGRES_URL`)
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from enum import StrEnum
 from pathlib import Path
 from typing import Any, ClassVar, Self
@@ -47,6 +48,8 @@ class ServiceSettings(BaseSettings):
     # The users service signs access tokens and trusts its own keys, so it needs
     # no JWKS URL or public key file; every other service does.
     signs_user_tokens: ClassVar[bool] = False
+    # PostgreSQL settings a service's queries rely on, set on each of its connections.
+    database_server_settings: ClassVar[Mapping[str, str]] = {}
 
     service_name: str = "service"
     environment: Environment = Field(
