@@ -54,3 +54,18 @@ class SearchTerms:
     def as_prefixes(self) -> list[tuple[str, bool]]:
         """Each word with whether it is matched as a prefix."""
         return [(word, len(word) > 1) for word in self.words]
+
+
+@dataclass(frozen=True)
+class SearchPosition:
+    """The search result a page starts after: its tier and id.
+
+    Results are ordered by tier (how many of the query's words the product's name
+    holds, most first), then by id: within a tier every product matches equally
+    well, and the id is a fixed order that costs the database nothing to follow
+    (see `repository.search_products`). A total order, so pages never skip or
+    repeat a product and a deep page costs no more than the first.
+    """
+
+    tier: int
+    id: uuid.UUID

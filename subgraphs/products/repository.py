@@ -7,16 +7,25 @@ they read before; the database CHECK is the last line of defence.
 
 from __future__ import annotations
 
+import operator
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
 from decimal import Decimal
+from functools import reduce
 from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
+    Integer,
     Select,
+    and_,
+    cast,
     func,
+    literal,
     literal_column,
+    not_,
+    or_,
     select,
     table,
     text,
@@ -28,7 +37,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from subgraphs.kit.orm import utcnow
 from subgraphs.products.models import Product, StockAdjustment, StockReservation
-from subgraphs.products.queries import Keyset, Ordering, ProductCriteria, SearchTerms, SortField
+from subgraphs.products.queries import (
+    Keyset,
+    Ordering,
+    ProductCriteria,
+    SearchPosition,
+    SearchTerms,
+    SortField,
+)
 
 _SORT_COLUMNS: dict[SortField, Any] = {
     SortField.NAME: Product.name,
@@ -103,57 +119,117 @@ async def count_products(session: AsyncSession, criteria: ProductCriteria) -> in
     return int(await session.scalar(statement) or 0)
 
 
-def _search_statement(
-    session: AsyncSession, base: Select[Any], terms: SearchTerms
-) -> tuple[Select[Any], Any]:
-    """`base` restricted to products matching every word as a prefix, and its rank."""
+@dataclass(frozen=True)
+class _TextMatch:
+    """The search's text conditions in the session's dialect."""
+
+    anywhere: ColumnElement[bool]  # every word in name, category or description
+    name_holds_all: ColumnElement[bool]  # every word in the name
+    name_holds_each: list[ColumnElement[bool]]  # each word in the name, one by one
+
+
+def _text_match(session: AsyncSession, terms: SearchTerms) -> _TextMatch:
+    words = terms.as_prefixes()
     if _dialect(session) == "postgresql":
-        # Words are letters and digits only, so `word:*` joined by `&` is a valid
-        # tsquery whatever the user typed; the config stems them like the index.
-        tsquery = func.to_tsquery(
-            literal_column("'english'::regconfig"),
-            " & ".join(f"{word}:*" if prefix else word for word, prefix in terms.as_prefixes()),
+        search_vector: ColumnElement[Any] = literal_column("products.search_vector")
+        name_vector: ColumnElement[Any] = literal_column("products.name_vector")
+        return _TextMatch(
+            anywhere=search_vector.bool_op("@@")(_tsquery(words)),
+            name_holds_all=name_vector.bool_op("@@")(_tsquery(words)),
+            name_holds_each=[name_vector.bool_op("@@")(_tsquery([word])) for word in words],
         )
-        vector: ColumnElement[Any] = literal_column("products.search_vector")
-        # Relevance is how well the name alone matches: ranking the small name vector
-        # costs a third of ranking the whole document, and a word in the name is
-        # what makes a product the one searched for. Matches only in category or
-        # description rank after every name match.
-        rank = func.ts_rank(literal_column("products.name_vector"), tsquery)
-        return base.where(vector.op("@@")(tsquery)), rank.desc()
-    # SQLite: FTS5 with the same prefix semantics. Relevance: products whose name
-    # holds every word first (an FTS5 column filter), then the rest.
-    match = " AND ".join(
-        f'"{word}"*' if prefix else f'"{word}"' for word, prefix in terms.as_prefixes()
+    # SQLite: FTS5 with the same prefix semantics; `name : (...)` is a column filter.
+    return _TextMatch(
+        anywhere=_fts_match(_fts_words(words)),
+        name_holds_all=_fts_match(f"name : ({_fts_words(words)})"),
+        name_holds_each=[_fts_match(f"name : ({_fts_words([word])})") for word in words],
     )
-    statement = base.join(table("products_fts"), text("products_fts.rowid = products.rowid")).where(
-        text("products_fts MATCH :match").bindparams(match=match)
-    )
-    names_matching: Select[Any] = (
+
+
+def _tsquery(words: list[tuple[str, bool]]) -> ColumnElement[Any]:
+    # Words are letters and digits only, so `word:*` joined by `&` is a valid tsquery
+    # whatever the user typed; the config stems them like the index.
+    query = " & ".join(f"{word}:*" if prefix else word for word, prefix in words)
+    return func.to_tsquery(literal_column("'english'::regconfig"), query)
+
+
+def _fts_words(words: list[tuple[str, bool]]) -> str:
+    return " AND ".join(f'"{word}"*' if prefix else f'"{word}"' for word, prefix in words)
+
+
+def _fts_match(match: str) -> ColumnElement[bool]:
+    matching_rows: Select[Any] = (
         select(literal_column("rowid"))
         .select_from(table("products_fts"))
-        .where(text("products_fts MATCH :in_name").bindparams(in_name=f"name : ({match})"))
+        .where(literal_column("products_fts").bool_op("MATCH")(match))
     )
-    return statement, literal_column("products.rowid").in_(names_matching).desc()
+    return literal_column("products.rowid").in_(matching_rows)
 
 
 async def search_products(
     session: AsyncSession,
     terms: SearchTerms,
     criteria: ProductCriteria,
-    offset: int,
+    after: SearchPosition | None,
     limit: int,
-) -> list[Product]:
-    """Active products matching `terms`, best match first (ties by name, then id)."""
-    statement, by_rank = _search_statement(session, _restricted(select(Product), criteria), terms)
-    statement = statement.order_by(by_rank, Product.name, Product.id).offset(offset).limit(limit)
-    result = await session.scalars(statement)
-    return list(result)
+) -> list[tuple[Product, int]]:
+    """Active products matching `terms`, each with its tier, best first (see SearchPosition).
+
+    The best tier, names holding every word, is asked for on its own in id order.
+    Ids are random, so the products a word matches are spread evenly along the
+    primary key: for a broad word ("laptop": 4% of the catalog) PostgreSQL walks
+    the key until the page is full (about 25 rows per result) instead of reading
+    and sorting every match, and for a rare word it finds the few matches through
+    the name-vector index; its estimate of which is cheaper holds because nothing
+    (a brand, a category) clusters a word's products along the key, as it would
+    along names. That choice is made per search (see ProductsSettings). Lower tiers
+    are asked for only when the best one runs out.
+    """
+    text_match = _text_match(session, terms)
+    top = len(terms.words)
+    base = _restricted(select(Product), criteria)
+    hits: list[tuple[Product, int]] = []
+    if after is None or after.tier == top:
+        best = base.where(text_match.name_holds_all)
+        if after is not None:
+            best = best.where(Product.id > after.id)
+        rows = await session.scalars(best.order_by(Product.id).limit(limit))
+        hits = [(product, top) for product in rows]
+    if len(hits) < limit:
+        hits += await _search_lower_tiers(session, base, text_match, after, limit - len(hits))
+    return hits
+
+
+async def _search_lower_tiers(
+    session: AsyncSession,
+    base: Select[Any],
+    text_match: _TextMatch,
+    after: SearchPosition | None,
+    limit: int,
+) -> list[tuple[Product, int]]:
+    """Matches whose name misses a word: most words in the name first, then by id."""
+    statement = base.where(text_match.anywhere, not_(text_match.name_holds_all))
+    top = len(text_match.name_holds_each)
+    if top == 1:
+        # One word, missing from every such name: all tier 0, id order alone.
+        tier: ColumnElement[int] = literal(0, Integer)
+        if after is not None and after.tier == 0:
+            statement = statement.where(Product.id > after.id)
+        ordering: list[Any] = [Product.id]
+    else:
+        tier = reduce(operator.add, (cast(holds, Integer) for holds in text_match.name_holds_each))
+        if after is not None and after.tier < top:
+            statement = statement.where(
+                or_(tier < after.tier, and_(tier == after.tier, Product.id > after.id))
+            )
+        ordering = [tier.desc(), Product.id]
+    rows = await session.execute(statement.add_columns(tier).order_by(*ordering).limit(limit))
+    return [(product, int(product_tier)) for product, product_tier in rows]
 
 
 async def count_search(session: AsyncSession, terms: SearchTerms, criteria: ProductCriteria) -> int:
     base = _restricted(select(func.count()).select_from(Product), criteria)
-    statement, _rank = _search_statement(session, base, terms)
+    statement = base.where(_text_match(session, terms).anywhere)
     return int(await session.scalar(statement) or 0)
 
 

@@ -28,10 +28,15 @@ from subgraphs.products.errors import (
     UnknownCategory,
 )
 from subgraphs.products.models import Product, ReservationState, StockAdjustment, StockReservation
-from subgraphs.products.queries import Keyset, Ordering, ProductCriteria, SearchTerms, SortField
+from subgraphs.products.queries import (
+    Keyset,
+    Ordering,
+    ProductCriteria,
+    SearchPosition,
+    SearchTerms,
+    SortField,
+)
 
-# Search pages by offset (rank is not a stable key); deep paging stops here.
-SEARCH_MAX_OFFSET = 10_000
 _SEARCH_CURSOR_TAG = "search"
 
 Counter = Callable[[AsyncSession], Awaitable[int]]
@@ -114,15 +119,24 @@ def _keyset(cursor: str, sort_field: SortField) -> Keyset:
         raise malformed from error
 
 
-def _search_offset(cursor: str | None) -> int:
+def _search_cursor(product: Product, tier: int) -> str:
+    return encode_cursor([_SEARCH_CURSOR_TAG, tier, str(product.id)])
+
+
+def _search_position(cursor: str | None, terms: SearchTerms) -> SearchPosition | None:
     if cursor is None:
-        return 0
-    kind, offset = decode_cursor(cursor, length=2)
-    if kind != _SEARCH_CURSOR_TAG or not isinstance(offset, int) or isinstance(offset, bool):
-        raise BadInput("malformed cursor", field="after", code="INVALID_CURSOR")
-    if not 0 < offset <= SEARCH_MAX_OFFSET:
-        raise BadInput("malformed cursor", field="after", code="INVALID_CURSOR")
-    return offset
+        return None
+    kind, tier, raw_id = decode_cursor(cursor, length=3)
+    malformed = BadInput("malformed cursor", field="after", code="INVALID_CURSOR")
+    if kind != _SEARCH_CURSOR_TAG or not isinstance(raw_id, str):
+        raise malformed
+    # A tier is how many of the query's words a name holds: no more than it has.
+    if not isinstance(tier, int) or isinstance(tier, bool) or not 0 <= tier <= len(terms.words):
+        raise malformed
+    try:
+        return SearchPosition(tier, uuid.UUID(raw_id))
+    except ValueError as error:
+        raise malformed from error
 
 
 class CatalogService:
@@ -173,22 +187,19 @@ class CatalogService:
     ) -> ProductPage:
         terms: SearchTerms = validation.search_terms(query)
         limit = page_size(first)
-        offset = _search_offset(after)
+        position = _search_position(after, terms)
         await self._check_category(session, criteria)
-        rows = await repository.search_products(session, terms, criteria, offset, limit + 1)
-        products = rows[:limit]
+        hits = await repository.search_products(session, terms, criteria, position, limit + 1)
+        page = hits[:limit]
 
         async def count(count_session: AsyncSession) -> int:
             return await repository.count_search(count_session, terms, criteria)
 
         return ProductPage(
-            products=products,
-            cursors=[
-                encode_cursor([_SEARCH_CURSOR_TAG, offset + index + 1])
-                for index in range(len(products))
-            ],
-            has_next_page=len(rows) > limit and offset + limit < SEARCH_MAX_OFFSET,
-            has_previous_page=offset > 0,
+            products=[product for product, _tier in page],
+            cursors=[_search_cursor(product, tier) for product, tier in page],
+            has_next_page=len(hits) > limit,
+            has_previous_page=position is not None,
             count=count,
         )
 

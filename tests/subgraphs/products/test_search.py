@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
 
 from subgraphs.kit.pagination import encode_cursor
@@ -82,17 +84,92 @@ async def test_name_matches_come_first_whatever_the_alphabet_says(
         category="Accessories",
     )
     await create_product(products_app.sessionmaker, name="Zulu Gaming Laptop")
-    assert await names_for(products_app, "laptop") == [
-        "Laptop Sleeve",
-        "Zebra Laptop",
-        "Zulu Gaming Laptop",
-        "Aardvark Tote",
-    ]
+    found = await names_for(products_app, "laptop")
+    assert set(found[:3]) == {"Laptop Sleeve", "Zebra Laptop", "Zulu Gaming Laptop"}
+    assert found[3:] == ["Aardvark Tote"]
     # Every word in the name beats some of them in the name.
     assert await names_for(products_app, "gaming laptop") == [
         "Zulu Gaming Laptop",
         "Laptop Sleeve",
     ]
+
+
+async def seed_tiers(app: RunningApp) -> dict[str, int]:
+    """Products matching "trail shoe" with both, one or neither word in the name,
+    several of each; returns how many words each name holds."""
+    tiers: dict[str, int] = {}
+    for index in range(3):
+        for name, description, tier in (
+            (f"Trail Shoe {index}", "", 2),
+            (f"Trail Jacket {index}", "Pairs with a shoe", 1),
+            (f"Running Shoe {index}", "Grips on a trail", 1),
+            (f"Summit Pack {index}", "Carries a trail shoe", 0),
+        ):
+            await create_product(app.sessionmaker, name=name, description=description)
+            tiers[name] = tier
+    await create_product(app.sessionmaker, name="Trail Map", description="Folded")
+    return tiers
+
+
+async def search_edges(app: RunningApp, query: str, **variables: object) -> list[dict]:
+    data = (await app.execute(SEARCH_WITH_IDS, {"query": query, **variables})).ok()
+    return list(data["searchProducts"]["edges"])
+
+
+SEARCH_WITH_IDS = """
+query($query: String!, $first: Int, $after: String) {
+  searchProducts(query: $query, first: $first, after: $after) {
+    pageInfo { hasNextPage endCursor }
+    edges { cursor node { id name } }
+  }
+}
+"""
+
+
+async def test_results_rank_by_words_in_the_name_then_follow_the_id(
+    products_app: RunningApp,
+) -> None:
+    tiers = await seed_tiers(products_app)
+    edges = await search_edges(products_app, "trail shoe", first=100)
+    ranked = [(tiers[edge["node"]["name"]], edge["node"]["id"]) for edge in edges]
+    assert len(ranked) == len(tiers)  # every match, the map (no shoe) excluded
+    # Most words in the name first; within a tier, the fixed order of ids.
+    assert ranked == sorted(ranked, key=lambda hit: (-hit[0], uuid.UUID(hit[1])))
+
+
+async def test_pages_of_one_walk_every_tier_without_gaps_or_repeats(
+    products_app: RunningApp,
+) -> None:
+    tiers = await seed_tiers(products_app)
+    everything = [edge["node"]["name"] for edge in await search_edges(products_app, "trail shoe")]
+    walked: list[str] = []
+    after = None
+    for _page in range(len(everything) + 1):  # a cursor that never advances fails, not hangs
+        page = (
+            await products_app.execute(
+                SEARCH_WITH_IDS, {"query": "trail shoe", "first": 1, "after": after}
+            )
+        ).ok()["searchProducts"]
+        walked.extend(edge["node"]["name"] for edge in page["edges"])
+        if not page["pageInfo"]["hasNextPage"]:
+            break
+        after = page["pageInfo"]["endCursor"]
+    assert walked == everything
+    assert sorted(walked) == sorted(tiers)
+
+
+async def test_a_product_added_between_pages_shifts_nothing_already_seen(
+    products_app: RunningApp,
+) -> None:
+    await seed_tiers(products_app)
+    first_page = await search_edges(products_app, "trail shoe", first=4)
+    before = [edge["node"]["name"] for edge in await search_edges(products_app, "trail shoe")]
+    # A new best match lands somewhere in the first tier, maybe before the cursor.
+    await create_product(products_app.sessionmaker, name="Trail Shoe New")
+    rest = await search_edges(products_app, "trail shoe", first=100, after=first_page[-1]["cursor"])
+    seen = [edge["node"]["name"] for edge in first_page + rest]
+    assert len(seen) == len(set(seen))  # nothing repeated
+    assert set(before) <= set(seen)  # nothing skipped
 
 
 async def test_every_word_must_match(products_app: RunningApp) -> None:
@@ -152,7 +229,7 @@ async def test_search_pages_follow_the_ranking(products_app: RunningApp) -> None
     everything = await names_for(products_app, "laptop", first=100)
     walked: list[str] = []
     after = None
-    while True:
+    for _page in range(len(everything) + 1):  # a cursor that never advances fails, not hangs
         page = (
             await products_app.execute(SEARCH, {"query": "laptop", "first": 1, "after": after})
         ).ok()["searchProducts"]
@@ -166,7 +243,17 @@ async def test_search_pages_follow_the_ranking(products_app: RunningApp) -> None
 
 
 @pytest.mark.parametrize(
-    "cursor", ["%%%", encode_cursor(["search", -3]), encode_cursor(["NAME", "a", "b"])]
+    "cursor",
+    [
+        "%%%",
+        encode_cursor(["search", -3]),  # the page offsets of earlier versions
+        encode_cursor(["search", 20]),
+        encode_cursor(["NAME", "a", "b"]),
+        encode_cursor(["search", 2, str(uuid.uuid4())]),  # "laptop" has one word, not two
+        encode_cursor(["search", -1, str(uuid.uuid4())]),
+        encode_cursor(["search", True, str(uuid.uuid4())]),
+        encode_cursor(["search", 1, "not-an-id"]),
+    ],
 )
 async def test_search_refuses_malformed_cursors(products_app: RunningApp, cursor: str) -> None:
     result = await products_app.execute(SEARCH, {"query": "laptop", "after": cursor})
