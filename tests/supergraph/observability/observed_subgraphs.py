@@ -15,7 +15,7 @@ from pathlib import Path
 
 import httpx
 
-from supergraph.edge.settings import EdgeSettings, LimitSettings
+from supergraph.edge.settings import EdgeSettings
 from tests.support.processes import free_port
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -77,4 +77,4 @@ class HeaderRecorder:
 
 
 def edge_settings(**sections: object) -> EdgeSettings:
-    return EdgeSettings(**{"limits": LimitSettings(max_cost=1_000_000), **sections})  # type: ignore[arg-type]
+    return EdgeSettings(**sections)  # type: ignore[arg-type]
