@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
@@ -131,6 +132,22 @@ class RunningApp:
         self, query: str, variables: dict[str, Any] | None = None, *, token: str | None = None
     ) -> GraphQLResult:
         return await execute(self.client, query, variables, token=token)
+
+
+@asynccontextmanager
+async def own_postgres_app(
+    name: str, keys_dir: Path, **overrides: Any
+) -> AsyncIterator[RunningApp]:
+    """The app on a PostgreSQL database of its own, migrated, dropped afterwards (for
+    tests that need PostgreSQL itself, beside the parametrised backends)."""
+    url = await create_database(name)
+    try:
+        await upgrade("subgraphs.products", url)
+        app = create_app(make_settings(keys_dir, url, **overrides))
+        async with app_client(app) as client:
+            yield RunningApp(app, client)
+    finally:
+        await drop_database(url)
 
 
 @pytest_asyncio.fixture(scope="session")

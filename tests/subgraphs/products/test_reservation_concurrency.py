@@ -13,18 +13,14 @@ import pytest_asyncio
 from sqlalchemy import event, func, select
 
 from subgraphs.kit.auth import TokenSigner
-from subgraphs.kit.migrations import upgrade
-from subgraphs.products.app import create_app
 from subgraphs.products.models import Product, StockReservation
 from tests.subgraphs.products.conftest import (
     RunningApp,
     Tokens,
     create_product,
-    make_settings,
+    own_postgres_app,
     stock_of,
 )
-from tests.support.databases import create_database, drop_database
-from tests.support.graphql import app_client
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
@@ -41,14 +37,8 @@ UNITS = 30
 async def postgres_app(keys_dir: Path, user_signer: TokenSigner) -> AsyncIterator[RunningApp]:
     """Its own PostgreSQL database; up to 20 connections (pool 10 + overflow 10), so many
     transactions are open at once while the server keeps room for the rest of the suite."""
-    url = await create_database("productsrace")
-    try:
-        await upgrade("subgraphs.products", url)
-        app = create_app(make_settings(keys_dir, url, database_pool_size=10))
-        async with app_client(app) as client:
-            yield RunningApp(app, client)
-    finally:
-        await drop_database(url)
+    async with own_postgres_app("productsrace", keys_dir, database_pool_size=10) as app:
+        yield app
 
 
 async def test_hundred_concurrent_reservations_for_thirty_units_sell_exactly_thirty(

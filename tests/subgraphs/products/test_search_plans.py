@@ -10,12 +10,8 @@ import pytest_asyncio
 from sqlalchemy import text
 
 from subgraphs.kit.auth import TokenSigner
-from subgraphs.kit.migrations import upgrade
-from subgraphs.products.app import create_app
 from subgraphs.products.context import READER_KEY
-from tests.subgraphs.products.conftest import RunningApp, make_settings
-from tests.support.databases import create_database, drop_database
-from tests.support.graphql import app_client
+from tests.subgraphs.products.conftest import RunningApp, own_postgres_app
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
@@ -24,14 +20,8 @@ SEARCH = 'query { searchProducts(query: "laptop") { edges { node { id } } } }'
 
 @pytest_asyncio.fixture(scope="module")
 async def postgres_app(keys_dir: Path, user_signer: TokenSigner) -> AsyncIterator[RunningApp]:
-    url = await create_database("productsplans")
-    try:
-        await upgrade("subgraphs.products", url)
-        app = create_app(make_settings(keys_dir, url))
-        async with app_client(app) as client:
-            yield RunningApp(app, client)
-    finally:
-        await drop_database(url)
+    async with own_postgres_app("productsplans", keys_dir) as app:
+        yield app
 
 
 async def test_search_connections_never_fall_back_to_a_generic_plan(
