@@ -15,8 +15,11 @@ bound.
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import TypeVar
 
+import orjson
 from prometheus_client import CollectorRegistry
 from prometheus_client.metrics_core import (
     CounterMetricFamily,
@@ -77,13 +80,100 @@ class Distribution:
         self.counts[bisect_left(LATENCY_BUCKETS, seconds)] += 1
         self.total += seconds
 
-    def cumulative(self) -> list[tuple[str, float]]:
-        buckets: list[tuple[str, float]] = []
-        running = 0
-        for bound, count in zip((*LATENCY_BUCKETS, float("inf")), self.counts, strict=True):
-            running += count
-            buckets.append(("+Inf" if bound == float("inf") else repr(bound), running))
-        return buckets
+
+def _cumulative(counts: list[int]) -> list[tuple[str, float]]:
+    buckets: list[tuple[str, float]] = []
+    running = 0
+    for bound, count in zip((*LATENCY_BUCKETS, float("inf")), counts, strict=True):
+        running += count
+        buckets.append(("+Inf" if bound == float("inf") else repr(bound), running))
+    return buckets
+
+
+Histogram = tuple[list[int], float]  # counts per bucket (not cumulative), sum
+Key = TypeVar("Key")
+
+
+@dataclass
+class Totals:
+    """Every series' current value as plain data: what one worker shares with the
+    others (see worker_metrics.py) and what a scrape turns into metric families.
+
+    Every series is a counter or a histogram, so the totals of several workers
+    are their sum.
+    """
+
+    requests: dict[tuple[str, str], int] = field(default_factory=dict)
+    latency: dict[str, Histogram] = field(default_factory=dict)
+    fetch_latency: dict[str, Histogram] = field(default_factory=dict)
+    fetch_errors: dict[tuple[str, str], int] = field(default_factory=dict)
+    plan_cache: dict[str, int] = field(default_factory=lambda: {"hit": 0, "miss": 0})
+    limit_rejections: dict[str, int] = field(default_factory=dict)
+    rate_limited: int = 0
+
+    def add(self, other: Totals) -> None:
+        _add_counts(self.requests, other.requests)
+        _add_counts(self.fetch_errors, other.fetch_errors)
+        _add_counts(self.plan_cache, other.plan_cache)
+        _add_counts(self.limit_rejections, other.limit_rejections)
+        _add_histograms(self.latency, other.latency)
+        _add_histograms(self.fetch_latency, other.fetch_latency)
+        self.rate_limited += other.rate_limited
+
+    def to_json(self) -> bytes:
+        return orjson.dumps(
+            {
+                "requests": [[*key, value] for key, value in self.requests.items()],
+                "latency": [[key, *value] for key, value in self.latency.items()],
+                "fetch_latency": [[key, *value] for key, value in self.fetch_latency.items()],
+                "fetch_errors": [[*key, value] for key, value in self.fetch_errors.items()],
+                "plan_cache": self.plan_cache,
+                "limit_rejections": self.limit_rejections,
+                "rate_limited": self.rate_limited,
+            }
+        )
+
+    @classmethod
+    def from_json(cls, data: bytes) -> Totals:
+        """Totals written by `to_json`; ValueError (or a KeyError, TypeError) otherwise."""
+        raw = orjson.loads(data)
+        return cls(
+            requests={(op, outcome): int(n) for op, outcome, n in raw["requests"]},
+            latency={
+                key: (_bucket_counts(counts), float(total)) for key, counts, total in raw["latency"]
+            },
+            fetch_latency={
+                key: (_bucket_counts(counts), float(total))
+                for key, counts, total in raw["fetch_latency"]
+            },
+            fetch_errors={(sg, kind): int(n) for sg, kind, n in raw["fetch_errors"]},
+            plan_cache={
+                "hit": int(raw["plan_cache"]["hit"]),
+                "miss": int(raw["plan_cache"]["miss"]),
+            },
+            limit_rejections={str(k): int(v) for k, v in raw["limit_rejections"].items()},
+            rate_limited=int(raw["rate_limited"]),
+        )
+
+
+def _add_counts(mine: dict[Key, int], theirs: dict[Key, int]) -> None:
+    for key, value in theirs.items():
+        mine[key] = mine.get(key, 0) + value
+
+
+def _add_histograms(mine: dict[str, Histogram], theirs: dict[str, Histogram]) -> None:
+    for key, (counts, total) in theirs.items():
+        own = mine.get(key)
+        if own is None:
+            mine[key] = (list(counts), total)
+        else:
+            mine[key] = ([a + b for a, b in zip(own[0], counts, strict=True)], own[1] + total)
+
+
+def _bucket_counts(counts: list[int]) -> list[int]:
+    if len(counts) != len(LATENCY_BUCKETS) + 1:
+        raise ValueError("histogram with other buckets")
+    return [int(count) for count in counts]
 
 
 class GatewayMetrics:
@@ -102,6 +192,9 @@ class GatewayMetrics:
         self.plan_cache_miss = Count()
         self._limit_rejections: dict[str, Count] = {}
         self.rate_limited = Count()
+        # The totals of this gateway's other workers, added at scrape time (none
+        # when it runs as one process; see worker_metrics.py).
+        self.peers: Callable[[], Iterable[Totals]] = tuple
         self.registry = CollectorRegistry(auto_describe=True)
         self.registry.register(_Exposition(self))
 
@@ -129,6 +222,31 @@ class GatewayMetrics:
     def limit_rejected(self, code: str) -> None:
         self._limit_rejections.setdefault(code, Count()).inc()
 
+    def own_totals(self) -> Totals:
+        """This process's values, copied (the live series go on changing)."""
+        return Totals(
+            requests={key: count.value for key, count in list(self._requests.items())},
+            latency={key: _histogram_of(d) for key, d in list(self._latency.items())},
+            fetch_latency={key: _histogram_of(d) for key, d in list(self._fetch_latency.items())},
+            fetch_errors={key: count.value for key, count in list(self._fetch_errors.items())},
+            plan_cache={"hit": self.plan_cache_hit.value, "miss": self.plan_cache_miss.value},
+            limit_rejections={
+                key: count.value for key, count in list(self._limit_rejections.items())
+            },
+            rate_limited=self.rate_limited.value,
+        )
+
+    def totals(self) -> Totals:
+        """What a scrape shows: this process's values plus its peers'."""
+        totals = self.own_totals()
+        for peer in self.peers():
+            totals.add(peer)
+        return totals
+
+
+def _histogram_of(distribution: Distribution) -> Histogram:
+    return list(distribution.counts), distribution.total
+
 
 class _Exposition(Collector):
     """The numbers above as Prometheus metric families, built per scrape."""
@@ -140,26 +258,26 @@ class _Exposition(Collector):
         return []
 
     def collect(self) -> Iterator[Metric]:
-        m = self._metrics
+        totals = self._metrics.totals()
         requests = CounterMetricFamily(
             "gateway_requests",
             "GraphQL requests by operation name and outcome.",
             labels=["operation", "outcome"],
         )
-        for (operation, outcome), count in list(m._requests.items()):
-            requests.add_metric([operation, outcome], count.value)
+        for (operation, outcome), count in totals.requests.items():
+            requests.add_metric([operation, outcome], count)
         yield requests
         yield _histogram(
             "gateway_request_duration_seconds",
             "GraphQL request latency at the gateway, by operation name.",
             "operation",
-            m._latency,
+            totals.latency,
         )
         yield _histogram(
             "gateway_subgraph_fetch_duration_seconds",
             "Latency of the gateway's requests to each subgraph.",
             "subgraph",
-            m._fetch_latency,
+            totals.fetch_latency,
         )
         errors = CounterMetricFamily(
             "gateway_subgraph_fetch_errors",
@@ -167,34 +285,34 @@ class _Exposition(Collector):
             "kind=graphql: errors in the answer, one per error).",
             labels=["subgraph", "kind"],
         )
-        for (subgraph, kind), count in list(m._fetch_errors.items()):
-            errors.add_metric([subgraph, kind], count.value)
+        for (subgraph, kind), count in totals.fetch_errors.items():
+            errors.add_metric([subgraph, kind], count)
         yield errors
         plan_cache = CounterMetricFamily(
             "gateway_query_plan_cache", "Query plan cache lookups by result.", labels=["result"]
         )
-        plan_cache.add_metric(["hit"], m.plan_cache_hit.value)
-        plan_cache.add_metric(["miss"], m.plan_cache_miss.value)
+        plan_cache.add_metric(["hit"], totals.plan_cache["hit"])
+        plan_cache.add_metric(["miss"], totals.plan_cache["miss"])
         yield plan_cache
         limits = CounterMetricFamily(
             "gateway_limit_rejections",
             "Operations refused by an operation limit, by error code.",
             labels=["code"],
         )
-        for code, count in list(m._limit_rejections.items()):
-            limits.add_metric([code], count.value)
+        for code, count in totals.limit_rejections.items():
+            limits.add_metric([code], count)
         yield limits
         yield CounterMetricFamily(
             "gateway_rate_limited_requests",
             "Requests refused by the rate limiter (HTTP 429).",
-            value=m.rate_limited.value,
+            value=totals.rate_limited,
         )
 
 
 def _histogram(
-    name: str, documentation: str, label: str, series: dict[str, Distribution]
+    name: str, documentation: str, label: str, series: dict[str, Histogram]
 ) -> HistogramMetricFamily:
     family = HistogramMetricFamily(name, documentation, labels=[label])
-    for value, distribution in list(series.items()):
-        family.add_metric([value], distribution.cumulative(), sum_value=distribution.total)
+    for value, (counts, total) in series.items():
+        family.add_metric([value], _cumulative(counts), sum_value=total)
     return family

@@ -38,6 +38,10 @@ from supergraph.observability.tracing import (
     traceparent_of,
     tracer_from_environment,
 )
+from supergraph.observability.worker_metrics import (
+    SharedWorkerMetrics,
+    shared_worker_metrics_from_environment,
+)
 from supergraph.server.graphiql import GraphiQL
 
 _SANE_REQUEST_ID = re.compile(rb"[A-Za-z0-9._:-]{1,128}")
@@ -60,9 +64,11 @@ class ObservedGateway:
         tracer: trace.Tracer | None = None,
         *,
         metrics_path: str = "/metrics",
+        shared: SharedWorkerMetrics | None = None,
     ) -> None:
         self.app = app
         self.metrics = metrics or GatewayMetrics()
+        self.shared = shared
         self.tracer = tracer
         self.metrics_path = metrics_path
         install_log_context()
@@ -149,6 +155,8 @@ class ObservedGateway:
             self.metrics.request_done(record.operation, outcome, time.perf_counter() - started)
             if status == 429:
                 self.metrics.rate_limited.inc()
+            if self.shared is not None:
+                self.shared.counted()
             if span is not None:
                 _finish_span(span, record, outcome, status)
 
@@ -196,10 +204,15 @@ def observe_gateway(app: ASGIApp) -> ObservedGateway:
 
     Tracing: the `OTEL_*` variables (see tracing.py). Metrics: at most
     `SUPERGRAPH_METRICS_MAX_OPERATION_NAMES` (100) operation names get a label of
-    their own. Logs: JSON lines when `SUPERGRAPH_LOG_FORMAT=json` (see logs.py).
+    their own; with several workers, SUPERGRAPH_METRICS_DIR (set by `serve`) sums
+    them (see worker_metrics.py). Logs: JSON lines when `SUPERGRAPH_LOG_FORMAT=json` (see logs.py).
     """
     configure_json_logging_from_environment()
     limit = int(os.environ.get("SUPERGRAPH_METRICS_MAX_OPERATION_NAMES", "100"))
+    metrics = GatewayMetrics(max_operation_names=limit)
     return ObservedGateway(
-        app, GatewayMetrics(max_operation_names=limit), tracer_from_environment("gateway")
+        app,
+        metrics,
+        tracer_from_environment("gateway"),
+        shared=shared_worker_metrics_from_environment(metrics),
     )

@@ -17,6 +17,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from supergraph.observability.worker_metrics import METRICS_DIR_VARIABLE
 from supergraph.server.events import log_event, send_events_to_stderr
 from supergraph.server.gc_tuning import settle_long_lived_objects
 from supergraph.server.reload import (
@@ -216,8 +217,11 @@ def _serve(args: argparse.Namespace) -> int:
 
         with tempfile.TemporaryDirectory(prefix="supergraph-") as scratch:
             os.environ[_LAST_GOOD_VARIABLE] = str(Path(scratch) / "last-good.graphql")
+            # Any worker may answer a scrape: each shows the sum of all (worker_metrics.py).
+            os.environ[METRICS_DIR_VARIABLE] = str(Path(scratch) / "metrics")
             serve_workers(config)
         return 0
+    os.environ.pop(METRICS_DIR_VARIABLE, None)  # one process: nobody to share with
     server = uvicorn.Server(config)
     server.run()
     return 0 if server.started else 3
