@@ -4,10 +4,10 @@ Revision ID: 0004
 Revises: 0003
 Create Date: 2026-12-04
 
-Search now serves its best tier, products whose name holds every word, in name
-order on its own (see `repository.search_products`). For a word that many names
-hold, walking the name index until the page is full is the cheap plan; for a rare
-one, this index finds the few names that hold it without walking the catalog.
+Search now serves its best tier, products whose name holds every word, on its
+own in id order (see `repository.search_products`). For a word that many names
+hold, walking the primary key until the page is full is the cheap plan; for a
+rare one, this index finds the few names that hold it without walking the catalog.
 """
 
 from __future__ import annotations
