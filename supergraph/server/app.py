@@ -18,7 +18,7 @@ from urllib.parse import parse_qs
 
 import orjson
 
-from supergraph.edge.asgi import Receive, Scope, Send
+from supergraph.edge.asgi import Receive, Scope, Send, header, read_body
 from supergraph.edge.hooks import EdgeHooks
 from supergraph.model.loader import load_supergraph
 from supergraph.server.graphiql import GraphiQL
@@ -185,13 +185,13 @@ class GatewayApp:
     def _wants_graphiql(self, scope: Scope) -> bool:
         if not self.settings.graphiql:
             return False
-        accept = _header(scope, b"accept")
+        accept = header(scope, b"accept") or b""
         return b"text/html" in accept and b"query=" not in scope.get("query_string", b"")
 
     async def _post(
         self, pipeline: GraphQLPipeline, scope: Scope, receive: Receive
     ) -> GraphQLResponse:
-        body = await _read_body(receive)
+        body = await read_body(receive)
         try:
             payload = orjson.loads(body)
         except orjson.JSONDecodeError:
@@ -243,23 +243,6 @@ def _request(query: Any, operation_name: Any, variables: Any) -> GraphQLRequest 
     if query is not None and not isinstance(query, str):
         return request_error(400, "`query` must be a string.", "BAD_REQUEST")
     return GraphQLRequest(query=query, operation_name=operation_name, variables=variables)
-
-
-def _header(scope: Scope, name: bytes) -> bytes:
-    for key, value in scope.get("headers", ()):
-        if key == name:
-            result: bytes = value
-            return result
-    return b""
-
-
-async def _read_body(receive: Receive) -> bytes:
-    chunks: list[bytes] = []
-    while True:
-        message = await receive()
-        chunks.append(message.get("body", b""))
-        if not message.get("more_body", False):
-            return b"".join(chunks)
 
 
 async def _send(send: Send, status: int, body: bytes, headers: list[tuple[bytes, bytes]]) -> None:
