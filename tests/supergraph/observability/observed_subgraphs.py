@@ -7,15 +7,15 @@ context) without changing the subgraphs.
 from __future__ import annotations
 
 import contextlib
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import httpx
 
 from supergraph.edge.settings import EdgeSettings
+from tests.support.http_threads import serving
 from tests.support.processes import free_port
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -65,15 +65,8 @@ class HeaderRecorder:
             def log_message(self, *args: object) -> None:
                 pass
 
-        server = ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
-        thread = threading.Thread(target=server.serve_forever, daemon=True)
-        thread.start()
-        try:
+        with upstream, serving(Handler, self.port):
             yield self
-        finally:
-            server.shutdown()
-            server.server_close()
-            upstream.close()
 
 
 def edge_settings(**sections: object) -> EdgeSettings:
